@@ -1,0 +1,1 @@
+"""Tending: a self-hostable web platform for Compassion-Focused Therapy."""

@@ -1,0 +1,1 @@
+"""Users, organisations, memberships, clients, invitations, two-factor sign-in and access."""

@@ -1,0 +1,111 @@
+"""Who may see what: every view that touches people's records asks here, in one line.
+
+The rules:
+- a client sees only their own record;
+- a clinician sees only the clients on their own caseload, in their own organisation;
+- an organisation admin administers the organisation but sees no clinical records;
+- anything else is answered with 404, so nobody learns that a record exists.
+
+Staff (clinicians and admins) must have passed two-factor verification in this session.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import wraps
+from typing import Any, TypeVar
+from uuid import UUID
+
+from django.conf import settings
+from django.contrib.auth.views import redirect_to_login
+from django.db.models import QuerySet
+from django.http import Http404, HttpRequest
+from django.http.response import HttpResponseBase
+from django.shortcuts import redirect
+
+from tending.accounts.models import ClientProfile, Membership, User
+
+View = TypeVar("View", bound=Callable[..., HttpResponseBase])
+
+
+def signed_in_user(request: HttpRequest) -> User | None:
+    user = request.user
+    return user if isinstance(user, User) and user.is_authenticated else None
+
+
+def is_verified(request: HttpRequest) -> bool:
+    """Return True when this session passed a second factor (django-otp sets this)."""
+    verified = getattr(request.user, "is_verified", None)
+    return bool(verified and verified())
+
+
+def staff_membership(request: HttpRequest, role: str) -> Membership | None:
+    """Return the signed-in user's membership when it has `role` and passed 2FA, else None."""
+    user = signed_in_user(request)
+    membership: Membership | None = getattr(user, "membership", None) if user else None
+    if membership is None or membership.role != role or not is_verified(request):
+        return None
+    return membership
+
+
+def _role_required(role: str) -> Callable[[View], View]:
+    def decorator(view: View) -> View:
+        @wraps(view)
+        def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
+            user = signed_in_user(request)
+            if user is None:
+                return redirect_to_login(request.get_full_path(), settings.LOGIN_URL)
+            if role == "client":
+                profile = getattr(user, "client_profile", None)
+                if profile is None:
+                    raise Http404
+                request.client_profile = profile  # type: ignore[attr-defined]
+                return view(request, *args, **kwargs)
+            membership = getattr(user, "membership", None)
+            if membership is None or membership.role != role:
+                raise Http404
+            if not is_verified(request):
+                # Staff without a verified second factor go to set one up or to enter one.
+                return redirect("two_factor_required")
+            request.membership = membership  # type: ignore[attr-defined]
+            return view(request, *args, **kwargs)
+
+        return wrapper  # type: ignore[return-value]
+
+    return decorator
+
+
+client_required = _role_required("client")
+clinician_required = _role_required(Membership.Role.CLINICIAN)
+org_admin_required = _role_required(Membership.Role.ADMIN)
+
+
+def caseload_for(request: HttpRequest) -> QuerySet[ClientProfile]:
+    """Return the clients this request may see: a verified clinician's own caseload, or none."""
+    membership = staff_membership(request, Membership.Role.CLINICIAN)
+    if membership is None:
+        return ClientProfile.objects.none()
+    return ClientProfile.objects.filter(
+        organisation_id=membership.organisation_id, primary_clinician_id=membership.user_id
+    )
+
+
+def get_client_for_user(request: HttpRequest, client_id: UUID) -> ClientProfile:
+    """Return the client record `client_id` if this request may see it; otherwise raise 404."""
+    user = signed_in_user(request)
+    if user is None:
+        raise Http404
+    own: ClientProfile | None = getattr(user, "client_profile", None)
+    if own is not None:
+        if own.public_id != client_id:
+            raise Http404
+        return own
+    client = (
+        caseload_for(request)
+        .select_related("organisation", "primary_clinician", "user")
+        .filter(public_id=client_id)
+        .first()
+    )
+    if client is None:
+        raise Http404
+    return client

@@ -1,0 +1,192 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.contrib.auth import password_validation
+from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm
+from django.forms import BaseInlineFormSet, inlineformset_factory
+
+from tending.accounts.models import CrisisContact, Invitation, Organisation, User
+
+
+class SignInForm(AuthenticationForm):
+    username = forms.EmailField(
+        label="Email address",
+        max_length=254,
+        widget=forms.EmailInput(attrs={"autocomplete": "username", "autofocus": True}),
+    )
+    password = forms.CharField(
+        label="Password",
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+    )
+    error_messages = {
+        "invalid_login": (
+            "That email address and password do not match an account. Check them and try again."
+        ),
+        "inactive": "This account is not active. Contact your organisation.",
+    }
+
+
+class CodeForm(forms.Form):
+    code = forms.CharField(
+        label="Code",
+        max_length=24,
+        help_text="The 6-digit code from your authenticator app, or one of your recovery codes.",
+        widget=forms.TextInput(
+            attrs={"autocomplete": "one-time-code", "inputmode": "numeric", "autofocus": True}
+        ),
+    )
+
+
+class SetupCodeForm(forms.Form):
+    code = forms.CharField(
+        label="6-digit code from the app",
+        max_length=10,
+        widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "numeric"}),
+    )
+
+
+class ClientForm(forms.Form):
+    name = forms.CharField(
+        label="Name",
+        max_length=150,
+        help_text="The name they like to be called; only you and they see it.",
+        widget=forms.TextInput(attrs={"autocomplete": "off"}),
+    )
+    email = forms.EmailField(
+        label="Email address",
+        max_length=254,
+        help_text="We send a private link here so they can set a password.",
+        widget=forms.EmailInput(attrs={"autocomplete": "off"}),
+    )
+
+
+class StaffInvitationForm(forms.Form):
+    name = forms.CharField(label="Name", max_length=150)
+    email = forms.EmailField(
+        label="Work email address",
+        max_length=254,
+        help_text="We send a private link here so they can set a password.",
+    )
+    role = forms.ChoiceField(
+        label="Role",
+        choices=[
+            (Invitation.Role.CLINICIAN, "Clinician: sees the clients on their own caseload"),
+            (Invitation.Role.ADMIN, "Organisation admin: settings, members and audit trail"),
+        ],
+        widget=forms.RadioSelect,
+        initial=Invitation.Role.CLINICIAN,
+    )
+
+
+class SetPasswordForm(forms.Form):
+    """Choose a first password for an account that does not exist yet."""
+
+    password1 = forms.CharField(
+        label="Choose a password",
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+        help_text="At least 12 characters. A few unrelated words make a strong, memorable one.",
+    )
+    password2 = forms.CharField(
+        label="Type it again",
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+    )
+
+    def __init__(self, *args: Any, email: str, name: str, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.unsaved_user = User(email=email, name=name)
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        first, second = cleaned.get("password1"), cleaned.get("password2")
+        if first and second and first != second:
+            self.add_error("password2", "The two passwords are different. Type them again.")
+        elif first:
+            try:
+                password_validation.validate_password(first, self.unsaved_user)
+            except forms.ValidationError as error:
+                self.add_error("password1", error)
+        return cleaned
+
+
+class OrganisationForm(forms.ModelForm[Organisation]):
+    class Meta:
+        model = Organisation
+        fields = ["name", "crisis_message"]
+        labels = {"name": "Organisation name", "crisis_message": "Message to clients"}
+        widgets = {"crisis_message": forms.Textarea(attrs={"rows": 3})}
+
+
+CrisisContactFormSet: type[BaseInlineFormSet[CrisisContact, Organisation, Any]] = (
+    inlineformset_factory(
+        Organisation,
+        CrisisContact,
+        fields=["name", "phone", "text_number", "description"],
+        extra=2,
+        max_num=12,
+        validate_max=True,
+        can_delete=True,
+    )
+)
+
+
+class RemoveTwoFactorForm(forms.Form):
+    password = forms.CharField(
+        label="Your password",
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+    )
+
+    def __init__(self, *args: Any, user: User, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.user = user
+
+    def clean_password(self) -> str:
+        password: str = self.cleaned_data["password"]
+        if not self.user.check_password(password):
+            raise forms.ValidationError("That is not your current password.")
+        return password
+
+
+class ResetRequestForm(PasswordResetForm):
+    email = forms.EmailField(
+        label="Email address",
+        max_length=254,
+        widget=forms.EmailInput(attrs={"autocomplete": "email"}),
+    )
+
+
+class AuditFilterForm(forms.Form):
+    action = forms.ChoiceField(label="Action", required=False)
+    outcome = forms.ChoiceField(label="Outcome", required=False)
+    actor = forms.UUIDField(label="Person", required=False)
+    client = forms.UUIDField(label="Client", required=False)
+    start = forms.DateField(
+        label="From", required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    end = forms.DateField(
+        label="To", required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+
+    def __init__(
+        self,
+        *args: Any,
+        actions: list[str],
+        people: list[tuple[str, str]],
+        clients: list[tuple[str, str]],
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["action"].choices = [("", "All actions"), *[(a, a) for a in actions]]  # type: ignore[attr-defined]
+        self.fields["outcome"].choices = [  # type: ignore[attr-defined]
+            ("", "All outcomes"),
+            ("success", "Success"),
+            ("failure", "Failure"),
+            ("denied", "Denied"),
+        ]
+        self.fields["actor"].widget = forms.Select(choices=[("", "Anyone"), *people])
+        self.fields["client"].widget = forms.Select(choices=[("", "Any client"), *clients])

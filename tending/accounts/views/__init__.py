@@ -1,0 +1,1 @@
+"""Accounts views, one module per area of the site."""

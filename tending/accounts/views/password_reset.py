@@ -1,0 +1,57 @@
+"""Forgotten passwords: Django's reset views with Tending's pages and audit events.
+
+Resetting a password never signs anyone in and never skips the second factor.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+from urllib.parse import urlsplit
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import views as auth_views
+from django.db import transaction
+from django.http import HttpResponse
+from django.urls import reverse_lazy
+
+from tending.accounts.forms import ResetRequestForm
+from tending.audit.services import record
+
+
+class PasswordResetRequest(auth_views.PasswordResetView):
+    template_name = "accounts/password_reset.html"
+    email_template_name = "accounts/email/password_reset.txt"
+    subject_template_name = "accounts/email/password_reset_subject.txt"
+    form_class = ResetRequestForm
+    success_url = reverse_lazy("password_reset_sent")
+
+    def form_valid(self, form: Any) -> HttpResponse:
+        if settings.SITE_URL:
+            self.domain_override = urlsplit(settings.SITE_URL).netloc
+        with transaction.atomic():
+            for user in form.get_users(form.cleaned_data["email"]):
+                record(
+                    action="password_reset.requested",
+                    request=self.request,
+                    actor=None,
+                    organisation=user.organisation,
+                    target=user,
+                )
+        return super().form_valid(form)
+
+
+class PasswordResetSent(auth_views.PasswordResetDoneView):
+    template_name = "accounts/password_reset_sent.html"
+
+
+class PasswordResetChoose(auth_views.PasswordResetConfirmView):
+    template_name = "accounts/password_reset_choose.html"
+    success_url = reverse_lazy("sign_in")
+
+    def form_valid(self, form: Any) -> HttpResponse:
+        with transaction.atomic():
+            response = super().form_valid(form)
+            record(action="password.reset", request=self.request, actor=form.user)
+        messages.success(self.request, "Your new password is set. Sign in with it now.")
+        return response

@@ -1,0 +1,36 @@
+"""Pages anyone may see, the front door that sends each person to their own home, and Today."""
+
+from __future__ import annotations
+
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+
+from tending.accounts.access import client_required, is_verified, signed_in_user
+
+
+def home(request: HttpRequest) -> HttpResponse:
+    user = signed_in_user(request)
+    if user is None:
+        return redirect("sign_in")
+    role = user.role
+    if role == "client":
+        return redirect("today")
+    if role in {"clinician", "admin"} and not is_verified(request):
+        return redirect("two_factor_required")
+    if role == "clinician":
+        return redirect("caseload")
+    if role == "admin":
+        return redirect("organisation_settings")
+    if role == "operator":
+        return redirect("admin:index")
+    return render(request, "accounts/no_role.html", status=403)
+
+
+def crisis_help(request: HttpRequest) -> HttpResponse:
+    """Need help now? Open to everyone, signed in or not, with no sign-in wall."""
+    return render(request, "accounts/help.html")
+
+
+@client_required
+def today(request: HttpRequest) -> HttpResponse:
+    return render(request, "accounts/today.html", {"profile": request.client_profile})  # type: ignore[attr-defined]

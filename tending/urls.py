@@ -1,0 +1,19 @@
+from __future__ import annotations
+
+from django.contrib import admin
+from django.urls import include, path
+from django_otp.admin import OTPAdminSite
+
+# Django's admin is for server operators only, and only after a second factor.
+admin.site.__class__ = OTPAdminSite
+admin.site.site_header = "Tending operations"
+
+urlpatterns = [
+    path("", include("tending.accounts.urls")),
+    path("admin/", admin.site.urls),
+]
+
+handler400 = "tending.accounts.views.errors.bad_request"
+handler403 = "tending.accounts.views.errors.permission_denied"
+handler404 = "tending.accounts.views.errors.page_not_found"
+handler500 = "tending.accounts.views.errors.server_error"
