@@ -237,7 +237,8 @@ USE_I18N = True
 USE_TZ = True
 
 STATIC_URL = "/static/"
-STATIC_ROOT = DATA_DIR / "static"
+# collectstatic writes here in production; elsewhere files are served straight from the apps.
+STATIC_ROOT = Path(env_str("TENDING_STATIC_ROOT") or DATA_DIR / "static") if PRODUCTION else None
 STATICFILES_DIRS = [BASE_DIR / "tending" / "static"]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},

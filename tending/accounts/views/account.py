@@ -77,7 +77,8 @@ def two_factor_setup(request: HttpRequest) -> HttpResponse:
             return redirect("recovery_codes")
         form.add_error(
             "code",
-            "That code did not match. Check the app shows Tending, then type its newest code.",
+            "That code did not match. Check the app shows Tending, wait for its next code, "
+            "then type it.",
         )
     device = two_factor.pending_authenticator(user)
     context = {

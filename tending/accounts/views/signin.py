@@ -145,6 +145,7 @@ def sign_in_verify(request: HttpRequest) -> HttpResponse:
     form = CodeForm(request.POST if request.method == "POST" else None)
     status = 200
     if request.method == "POST" and form.is_valid():
+        paused = two_factor.is_throttled(user)
         device = two_factor.verify_second_factor(user, form.cleaned_data["code"])
         if device is not None:
             next_url = request.session.get(PENDING_NEXT, "")
@@ -174,7 +175,7 @@ def sign_in_verify(request: HttpRequest) -> HttpResponse:
             _forget_pending(request)
             messages.error(request, "That code did not work several times. Please sign in again.")
             return redirect("sign_in")
-        if two_factor.is_throttled(user):
+        if paused:
             form.add_error(
                 None,
                 "Several codes did not work, so we are pausing briefly. "

@@ -1,0 +1,1 @@
+"""Test support shared by every app's tests: the personas and how to sign them in."""

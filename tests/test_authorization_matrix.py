@@ -1,0 +1,230 @@
+"""Every URL of the project against every persona: nobody reaches what is not theirs.
+
+The route inventory is read from Django's URL resolver, so a view added later without a rule
+here fails `test_it_has_a_rule_for_every_url`. Denied reads and writes answer 404 (or send an
+anonymous visitor to sign in), change no rows, and no response of any kind carries the canary
+of a record outside what the persona may see.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.test import Client
+from django.urls import NoReverseMatch, URLPattern, URLResolver, get_resolver, reverse
+
+from tending.accounts.models import ClientProfile, CrisisContact, Invitation, Organisation
+from tending.testing.personas import World, sign_in
+
+PERSONAS = [
+    "anonymous",
+    "client_a",
+    "client_b",
+    "clinician_a",
+    "clinician_a2",
+    "clinician_b",
+    "admin_a",
+]
+SIGNED_IN = frozenset(PERSONAS) - {"anonymous"}
+CLINICIANS = frozenset({"clinician_a", "clinician_a2", "clinician_b"})
+CLIENT_TARGETS = ["client_a", "client_b", "client_a2", "client_other"]
+MEMBER_TARGETS = ["clinician_a2", "clinician_b", "admin_b"]
+
+# What each persona may ever see named on a page.
+VISIBLE = {
+    "anonymous": set(),
+    "client_a": {"client_a", "org_a"},
+    "client_b": {"client_b", "org_a"},
+    "clinician_a": {"clinician_a", "org_a", "client_a", "client_b"},
+    "clinician_a2": {"clinician_a2", "org_a", "client_a2"},
+    "clinician_b": {"clinician_b", "org_b", "client_other"},
+    "admin_a": {
+        "admin_a",
+        "org_a",
+        "clinician_a",
+        "clinician_a2",
+        "client_a",
+        "client_b",
+        "client_a2",
+    },
+}
+
+
+@dataclass(frozen=True)
+class Rule:
+    """Who may use a route. `public` routes are open to all; the rest list their personas.
+
+    For routes about one record, `owner` decides from (world, persona, target) instead.
+    """
+
+    method: str = "GET"
+    allowed: frozenset[str] = frozenset()
+    public: bool = False
+    target: str = ""  # "client" or "member"
+    owner: Callable[[World, str, str], bool] | None = None
+    kwargs: dict[str, str] = field(default_factory=dict)
+
+
+def _clinician_of(world: World, persona: str, target: str) -> bool:
+    client: ClientProfile = getattr(world, target)
+    return persona.startswith("clinician") and client.primary_clinician == world.persona(persona)
+
+
+def _admin_of(world: World, persona: str, target: str) -> bool:
+    member = world.persona(target)
+    return persona == "admin_a" and member.membership.organisation == world.org_a
+
+
+PUBLIC = Rule(public=True)
+RULES: dict[str, Rule] = {
+    "home": Rule(allowed=SIGNED_IN),
+    "help": PUBLIC,
+    "today": Rule(allowed=frozenset({"client_a", "client_b"})),
+    "sign_in": PUBLIC,
+    "sign_in_verify": PUBLIC,
+    "sign_out": Rule(method="POST", public=True),
+    "two_factor_required": PUBLIC,
+    "password_reset": PUBLIC,
+    "password_reset_sent": PUBLIC,
+    "password_reset_confirm": Rule(public=True, kwargs={"uidb64": "MQ", "token": "set-password"}),
+    "invitation_accept": PUBLIC,
+    "invitation_open": Rule(public=True, kwargs={"token": "not-a-real-token"}),
+    "account_settings": Rule(allowed=SIGNED_IN),
+    "password_change": Rule(allowed=SIGNED_IN),
+    "two_factor_setup": Rule(allowed=SIGNED_IN),
+    "recovery_codes": Rule(allowed=SIGNED_IN),
+    "two_factor_remove": Rule(allowed=SIGNED_IN),
+    "caseload": Rule(allowed=CLINICIANS),
+    "client_add": Rule(method="POST", allowed=CLINICIANS),
+    "client_detail": Rule(target="client", owner=_clinician_of),
+    "client_invitation_resend": Rule(method="POST", target="client", owner=_clinician_of),
+    "organisation_settings": Rule(allowed=frozenset({"admin_a"})),
+    "members": Rule(allowed=frozenset({"admin_a"})),
+    "member_invite": Rule(method="POST", allowed=frozenset({"admin_a"})),
+    "member_deactivate": Rule(method="POST", target="member", owner=_admin_of),
+    "audit_log": Rule(allowed=frozenset({"admin_a"})),
+    "audit_log_csv": Rule(allowed=frozenset({"admin_a"})),
+}
+# Django's admin is for server operators only; no persona here is one.
+ADMIN_PUBLIC = {"admin:login"}
+
+
+def _route_names(patterns: list[URLPattern | URLResolver], prefix: str = "") -> list[str]:
+    names = []
+    for pattern in patterns:
+        if isinstance(pattern, URLResolver):
+            namespace = f"{prefix}{pattern.namespace}:" if pattern.namespace else prefix
+            names += _route_names(pattern.url_patterns, namespace)
+        else:
+            names.append(f"{prefix}{pattern.name or f'<unnamed {pattern.pattern}>'}")
+    return names
+
+
+ROUTES = _route_names(get_resolver().url_patterns)
+ADMIN_ROUTES = [name for name in ROUTES if name.startswith("admin:") and "<unnamed" not in name]
+
+
+def _admin_url(name: str) -> str:
+    for kwargs in (
+        {},
+        {"app_label": "accounts"},
+        {"object_id": "1"},
+        {"content_type_id": 1, "object_id": "1"},
+        {"pk": 1},
+    ):
+        try:
+            return reverse(name, kwargs=kwargs)
+        except NoReverseMatch:
+            continue
+    raise AssertionError(f"cannot build a URL for {name}")
+
+
+def _snapshot() -> tuple[object, ...]:
+    """Everything a denied write could have touched."""
+    return (
+        list(
+            ClientProfile.objects.values_list(
+                "public_id", "name", "email", "user_id", "primary_clinician_id"
+            ).order_by("pk")
+        ),
+        list(Invitation.objects.values_list("pk", "accepted_at", "revoked_at").order_by("pk")),
+        list(get_user_model().objects.values_list("pk", "is_active", "password").order_by("pk")),
+        list(Organisation.objects.values_list("pk", "name", "crisis_message").order_by("pk")),
+        list(CrisisContact.objects.values_list("pk", "name", "phone").order_by("pk")),
+    )
+
+
+def _foreign_canaries(persona: str, body: bytes) -> set[str]:
+    found = set(re.findall(r"CANARY-([a-z0-9_]+)", body.decode(errors="replace")))
+    return found - VISIBLE[persona]
+
+
+def _request(http: Client, method: str, url: str):
+    return http.post(url, {}) if method == "POST" else http.get(url)
+
+
+def _is_sign_in_redirect(response) -> bool:
+    return response.status_code == 302 and response["Location"].startswith("/sign-in/")
+
+
+def test_it_has_a_rule_for_every_url():
+    # Django's admin has unnamed patterns that only redirect to its own (named) pages.
+    unnamed = [name for name in ROUTES if "<unnamed" in name and not name.startswith("admin:")]
+    unlisted = [name for name in ROUTES if name not in RULES and not name.startswith("admin:")]
+    assert unnamed == []
+    assert unlisted == []
+    assert set(RULES) <= set(ROUTES), "rules for routes that no longer exist"
+
+
+@pytest.mark.parametrize("persona", PERSONAS)
+@pytest.mark.parametrize("route", sorted(RULES))
+def test_it_lets_only_the_right_people_through(world, route, persona):
+    rule = RULES[route]
+    http = sign_in(Client(), world.persona(persona))
+    targets = {"client": CLIENT_TARGETS, "member": MEMBER_TARGETS}.get(rule.target, [""])
+    for target in targets:
+        kwargs = dict(rule.kwargs)
+        if rule.target == "client":
+            kwargs["client_id"] = str(getattr(world, target).public_id)
+        elif rule.target == "member":
+            kwargs["member_id"] = str(world.persona(target).public_id)
+        url = reverse(route, kwargs=kwargs)
+        before = _snapshot()
+        response = _request(http, rule.method, url)
+        body = b"".join(response) if response.streaming else response.content
+        where = f"{rule.method} {url} as {persona}"
+
+        assert response.status_code < 500, where
+        assert _foreign_canaries(persona, body) == set(), where
+        if rule.public:
+            continue
+        allowed = rule.owner(world, persona, target) if rule.owner else persona in rule.allowed
+        if allowed:
+            assert response.status_code not in (403, 404, 405), where
+            assert not _is_sign_in_redirect(response), where
+        elif persona == "anonymous":
+            assert _is_sign_in_redirect(response), where
+            assert _snapshot() == before, where
+        else:
+            assert response.status_code == 404, where
+            assert _snapshot() == before, where
+
+
+@pytest.mark.parametrize("persona", PERSONAS)
+def test_it_keeps_everyone_but_operators_out_of_djangos_admin(world, persona):
+    http = sign_in(Client(), world.persona(persona))
+    for name in ADMIN_ROUTES:
+        url = _admin_url(name)
+        response = http.get(url)
+        if name in ADMIN_PUBLIC:
+            assert response.status_code == 200, url
+        else:
+            assert response.status_code in (302, 405), url
+            if response.status_code == 302:
+                final = http.get(response["Location"], follow=True)
+                assert final.request["PATH_INFO"] == "/admin/login/", url
+        assert _foreign_canaries(persona, response.content) == set(), url
