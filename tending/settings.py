@@ -312,9 +312,13 @@ if PRODUCTION:
     SECURE_HSTS_SECONDS = env_int("TENDING_HSTS_SECONDS", 31_536_000)
     SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("TENDING_HSTS_INCLUDE_SUBDOMAINS", default=True)
     SECURE_HSTS_PRELOAD = env_bool("TENDING_HSTS_PRELOAD", default=False)
+    SILENCED_SYSTEM_CHECKS = []
+    if not SECURE_HSTS_PRELOAD:
+        # Joining browsers' preload list is each site owner's choice and hard to undo.
+        SILENCED_SYSTEM_CHECKS.append("security.W021")
     if not SECURE_SSL_REDIRECT:
         # The reverse proxy redirects HTTP to HTTPS; tell the deploy check we know.
-        SILENCED_SYSTEM_CHECKS = ["security.W008"]
+        SILENCED_SYSTEM_CHECKS.append("security.W008")
 else:
     SESSION_COOKIE_NAME = "tending_session"
     CSRF_COOKIE_NAME = "tending_csrf"

@@ -115,8 +115,8 @@ def load_secrets(data_dir: Path) -> DemoSecrets:
         raise DemoError(
             "TENDING_DEMO_TOTP_SECRET must be base32 (letters A-Z, digits 2-7)."
         ) from None
-    if len(key) < 10:
-        raise DemoError("TENDING_DEMO_TOTP_SECRET must be at least 16 base32 characters.")
+    if len(key) < 16:  # 128 bits, the floor RFC 4226 sets for shared secrets
+        raise DemoError("TENDING_DEMO_TOTP_SECRET must be at least 26 base32 characters.")
     changed = saved != {"password": password, "totp_secret": secret}
     if changed:
         data_dir.mkdir(parents=True, exist_ok=True)
