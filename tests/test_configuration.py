@@ -136,13 +136,18 @@ def test_demo_data_loads_once_and_prints_working_sign_ins(tmp_path):
     assert "Demo data already loaded." in second.stdout
     assert "demo passphrase 123" in second.stdout
     assert "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP" in second.stdout
-    counts = (
-        "from tending.accounts.models import *; from django_otp.plugins.otp_totp.models import TOTPDevice as T; "
-        "import sys; sys.stdout.write(' '.join(str(n) for n in ["
-        "Organisation.objects.count(), Membership.objects.filter(role='admin').count(), "
-        "Membership.objects.filter(role='clinician').count(), ClientProfile.objects.count(), "
-        f"int(T.objects.get(user__email='asha@riverside.example').verify_token('{pyotp.TOTP('JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP').now()}')), "
-        "int(User.objects.get(email='sam@clients.riverside.example').check_password('demo passphrase 123'))]))"
+    code = pyotp.TOTP("JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP").now()
+    counts = "; ".join(
+        [
+            "from tending.accounts.models import ClientProfile, Membership, Organisation, User",
+            "from django_otp.plugins.otp_totp.models import TOTPDevice",
+            "asha = TOTPDevice.objects.get(user__email='asha@riverside.example')",
+            "sam = User.objects.get(email='sam@clients.riverside.example')",
+            "print(Organisation.objects.count(), Membership.objects.filter(role='admin').count(),"
+            " Membership.objects.filter(role='clinician').count(),"
+            " ClientProfile.objects.count(),"
+            f" int(asha.verify_token('{code}')), int(sam.check_password('demo passphrase 123')))",
+        ]
     )
     result = tending("shell", "-c", counts, env=env, tmp_path=tmp_path)
     assert result.stdout.split() == ["2", "2", "4", "12", "1", "1"], result.stderr

@@ -1,0 +1,109 @@
+"""The first journeys, in a real browser, each page checked with axe-core."""
+
+from __future__ import annotations
+
+import re
+
+import pyotp
+import pytest
+
+from tests.browser.conftest import DEMO_PASSWORD, DEMO_TOTP_SECRET
+
+pytestmark = pytest.mark.browser
+
+
+def sign_in(page, check, email: str, *, code: bool) -> None:
+    page.goto("/sign-in/")
+    check(page)
+    page.get_by_label("Email address").fill(email)
+    page.get_by_label("Password").fill(DEMO_PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    if code:
+        page.wait_for_url("**/sign-in/code/")
+        check(page)
+        page.get_by_label("Code").fill(pyotp.TOTP(DEMO_TOTP_SECRET).now())
+        page.get_by_role("button", name="Continue").click()
+
+
+def test_a_clinician_invites_a_client_who_accepts_and_signs_in(
+    new_page, server, check_accessibility
+):
+    check = check_accessibility
+    clinician = new_page()
+    sign_in(clinician, check, "asha@riverside.example", code=True)
+    clinician.wait_for_url("**/caseload/")
+    check(clinician)
+    assert clinician.get_by_role("link", name="Sam Rivers").is_visible()
+
+    # A mistake first: the form says what is wrong and keeps what was typed.
+    clinician.get_by_label("Name").fill("Noor Haddad")
+    clinician.get_by_label("Email address").fill("noor at example")
+    clinician.get_by_role("button", name="Add and invite").click()
+    assert clinician.get_by_text("Enter a valid email address.").is_visible()
+    assert clinician.get_by_label("Name").input_value() == "Noor Haddad"
+    check(clinician)
+
+    clinician.get_by_label("Email address").fill("noor@example.org")
+    clinician.get_by_role("button", name="Add and invite").click()
+    clinician.wait_for_url(re.compile(r".*/clients/[0-9a-f-]{36}/$"))
+    assert clinician.get_by_role("heading", name="Noor Haddad").is_visible()
+    assert clinician.get_by_text("We emailed them an invitation").is_visible()
+    check(clinician)
+
+    email = server.latest_mail_to("noor@example.org")
+    link = re.search(r"(http://127\.0\.0\.1:\d+/invitations/\S+/)", email).group(1)
+
+    client = new_page(mobile=True)
+    client.goto(link)
+    client.wait_for_url("**/invitations/accept/")  # the token left the address bar
+    assert client.get_by_role("heading", name="Welcome, Noor Haddad").is_visible()
+    check(client)
+    client.get_by_label("Choose a password").fill("soft rain on the window")
+    client.get_by_label("Type it again").fill("soft rain on the window")
+    client.get_by_role("button", name="Set my password").click()
+
+    client.wait_for_url("**/sign-in/")
+    assert client.get_by_label("Email address").input_value() == "noor@example.org"
+    check(client)
+    client.get_by_label("Password").fill("soft rain on the window")
+    client.get_by_role("button", name="Sign in").click()
+    client.wait_for_url("**/today/")
+    assert client.get_by_role("heading", name="Hello, Noor Haddad").is_visible()
+    check(client)
+
+    client.get_by_text("Need help now?").first.click()
+    assert client.get_by_role("link", name="Call 116 123").is_visible()
+    check(client)
+
+    # The link cannot be used a second time.
+    again = new_page(mobile=True)
+    again.goto(link)
+    assert again.get_by_role("heading", name="This invitation cannot be used").is_visible()
+    check(again)
+    assert clinician.console_errors == [] and client.console_errors == []
+
+
+def test_an_organisation_admins_pages_work_in_dark_mode_on_a_phone(new_page, check_accessibility):
+    check = check_accessibility
+    admin = new_page(mobile=True, dark=True)
+    sign_in(admin, check, "dana@northfield.example", code=True)
+    admin.wait_for_url("**/organisation/")
+    check(admin)
+    for link, url in (
+        ("Members", "**/organisation/members/"),
+        ("Audit trail", "**/organisation/audit/"),
+    ):
+        admin.get_by_role("link", name=link).click()
+        admin.wait_for_url(url)
+        check(admin)
+    assert admin.get_by_role("cell", name="signin.succeeded").first.is_visible()
+    admin.get_by_role("link", name="Account").click()
+    check(admin)
+
+
+def test_public_pages_are_accessible_in_both_colour_schemes(new_page, check_accessibility):
+    for dark in (False, True):
+        page = new_page(mobile=True, dark=dark)
+        for url in ("/sign-in/", "/help/", "/password-reset/", "/no-such-page/"):
+            page.goto(url)
+            check_accessibility(page)
