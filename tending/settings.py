@@ -155,6 +155,8 @@ TEMPLATES = [
 
 def _databases() -> dict[str, dict[str, Any]]:
     url = env_str("DATABASE_URL")
+    if url and not url.startswith(("sqlite", "postgres")):
+        raise ImproperlyConfigured("DATABASE_URL must be a postgres:// or sqlite:// address.")
     if url and not url.startswith("sqlite"):
         config = dj_database_url.parse(url, conn_max_age=600, conn_health_checks=True)
         return {"default": dict(config)}
@@ -207,6 +209,8 @@ SESSION_COOKIE_AGE = SESSION_MAX_SECONDS
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_HTTPONLY = True
+# Flash messages can name people; keep them server-side, not in a readable cookie.
+MESSAGE_STORAGE = "django.contrib.messages.storage.session.SessionStorage"
 
 INVITATION_VALID_DAYS = env_int("TENDING_INVITATION_DAYS", 7, minimum=1)
 

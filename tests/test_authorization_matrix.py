@@ -42,15 +42,8 @@ VISIBLE = {
     "clinician_a": {"clinician_a", "org_a", "client_a", "client_b"},
     "clinician_a2": {"clinician_a2", "org_a", "client_a2"},
     "clinician_b": {"clinician_b", "org_b", "client_other"},
-    "admin_a": {
-        "admin_a",
-        "org_a",
-        "clinician_a",
-        "clinician_a2",
-        "client_a",
-        "client_b",
-        "client_a2",
-    },
+    # Admins see staff by name and clients only by pseudonymous reference.
+    "admin_a": {"admin_a", "org_a", "clinician_a", "clinician_a2"},
 }
 
 

@@ -52,7 +52,7 @@ class ClientForm(forms.Form):
     name = forms.CharField(
         label="Name",
         max_length=150,
-        help_text="The name they like to be called; only you and they see it.",
+        help_text="The name they like to be called.",
         widget=forms.TextInput(attrs={"autocomplete": "off"}),
     )
     email = forms.EmailField(
@@ -114,6 +114,12 @@ class SetPasswordForm(forms.Form):
 
 
 class OrganisationForm(forms.ModelForm[Organisation]):
+    def clean_name(self) -> str:
+        name: str = self.cleaned_data["name"]
+        if any(ord(character) < 32 for character in name):
+            raise forms.ValidationError("Use one line, without tabs or line breaks.")
+        return name.strip()
+
     class Meta:
         model = Organisation
         fields = ["name", "crisis_message"]
@@ -164,7 +170,11 @@ class AuditFilterForm(forms.Form):
     action = forms.ChoiceField(label="Action", required=False)
     outcome = forms.ChoiceField(label="Outcome", required=False)
     actor = forms.UUIDField(label="Person", required=False)
-    client = forms.UUIDField(label="Client", required=False)
+    client = forms.UUIDField(
+        label="Client reference",
+        required=False,
+        help_text="The full reference from an event, as in the downloaded file.",
+    )
     start = forms.DateField(
         label="From", required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
@@ -172,12 +182,19 @@ class AuditFilterForm(forms.Form):
         label="To", required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
 
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        for name in ("start", "end"):
+            day = cleaned.get(name)
+            if day is not None and not 2000 <= day.year <= 2100:
+                self.add_error(name, "Choose a date between the years 2000 and 2100.")
+        return cleaned
+
     def __init__(
         self,
         *args: Any,
         actions: list[str],
         people: list[tuple[str, str]],
-        clients: list[tuple[str, str]],
         **kwargs: Any,
     ) -> None:
         super().__init__(*args, **kwargs)
@@ -189,4 +206,3 @@ class AuditFilterForm(forms.Form):
             ("denied", "Denied"),
         ]
         self.fields["actor"].widget = forms.Select(choices=[("", "Anyone"), *people])
-        self.fields["client"].widget = forms.Select(choices=[("", "Any client"), *clients])

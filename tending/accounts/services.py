@@ -9,7 +9,7 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.contrib.auth import login
-from django.core.mail import send_mail
+from django.core.mail import BadHeaderError, send_mail
 from django.db import transaction
 from django.http import HttpRequest
 from django.template.loader import render_to_string
@@ -71,14 +71,15 @@ def _send_invitation_email(issued: IssuedInvitation, request: HttpRequest | None
         "link": absolute_url(request, reverse("invitation_open", args=[issued.token])),
         "valid_days": settings.INVITATION_VALID_DAYS,
     }
+    organisation_name = " ".join(invitation.organisation.name.split())  # one header line
     try:
         send_mail(
-            subject=f"You are invited to Tending by {invitation.organisation.name}",
+            subject=f"You are invited to Tending by {organisation_name}",
             message=render_to_string("accounts/email/invitation.txt", context),
             from_email=None,
             recipient_list=[invitation.email],
         )
-    except OSError:
+    except (OSError, BadHeaderError):
         # The invitation is saved; the sender can resend it from the client's page.
         logger.exception("Could not send invitation %s", invitation.public_id)
 
@@ -92,12 +93,15 @@ def _issue_invitation(
     email: str,
     name: str,
     client: ClientProfile | None = None,
-) -> IssuedInvitation:
+) -> IssuedInvitation | None:
+    """Create and e-mail an invitation, replacing older ones; None if one was just sent."""
     now = timezone.now()
-    token = secrets.token_urlsafe(32)
     pending = Invitation.objects.filter(
         organisation=organisation, email=email, accepted_at=None, revoked_at=None
     )
+    if pending.filter(role=role, created_at__gt=now - RESEND_GRACE).exists():
+        return None  # sent moments ago: a double click or a retry, not a new request
+    token = secrets.token_urlsafe(32)
     pending.update(revoked_at=now)
     invitation = Invitation.objects.create(
         organisation=organisation,
@@ -164,9 +168,6 @@ def resend_client_invitation(*, request: HttpRequest, client: ClientProfile) -> 
     """E-mail a fresh invitation (the old link stops working). Return False if not needed."""
     if client.has_account:
         return False
-    latest = client.invitations.filter(accepted_at=None, revoked_at=None).first()
-    if latest is not None and timezone.now() - latest.created_at < RESEND_GRACE:
-        return True
     _issue_invitation(
         request=request,
         organisation=client.organisation,
@@ -188,8 +189,8 @@ def invite_staff(
     name: str,
     email: str,
     role: str,
-) -> IssuedInvitation:
-    """Invite a clinician or an organisation admin to `organisation`."""
+) -> IssuedInvitation | None:
+    """Invite a clinician or an organisation admin; None if the same was sent moments ago."""
     return _issue_invitation(
         request=request,
         organisation=organisation,
@@ -279,7 +280,10 @@ def update_organisation(
     for contact in removed:
         if contact.pk:
             contact.delete()
+    existing = {(c.name, c.phone, c.text_number) for c in organisation.crisis_contacts.all()}
     for position, contact in enumerate(contacts):
+        if contact.pk is None and (contact.name, contact.phone, contact.text_number) in existing:
+            continue  # the same form posted twice: keep one copy
         contact.organisation = organisation
         contact.position = position
         contact.save()

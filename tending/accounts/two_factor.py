@@ -27,12 +27,18 @@ def has_two_factor(user: User) -> bool:
     return bool(user_has_device(user, confirmed=True))
 
 
-def pending_authenticator(user: User) -> TOTPDevice:
-    """Return the unconfirmed authenticator being set up for `user`, creating one if needed."""
-    device = TOTPDevice.objects.filter(user=user, confirmed=False).first()
-    if device is None:
-        device = TOTPDevice.objects.create(user=user, name=AUTHENTICATOR_NAME, confirmed=False)
-    return device
+def start_authenticator_setup(user: User) -> TOTPDevice:
+    """Return a new unconfirmed authenticator with a fresh secret for `user`.
+
+    Earlier unconfirmed ones are deleted: a secret shown to one session (perhaps someone who
+    only knows the password) must never be the one the real person later confirms.
+    """
+    discard_unconfirmed(user)
+    return TOTPDevice.objects.create(user=user, name=AUTHENTICATOR_NAME, confirmed=False)
+
+
+def discard_unconfirmed(user: User) -> None:
+    TOTPDevice.objects.filter(user=user, confirmed=False).delete()
 
 
 def qr_code_svg(device: TOTPDevice) -> str:
@@ -92,12 +98,14 @@ def create_recovery_codes(request: HttpRequest, user: User) -> list[str]:
 
 
 @transaction.atomic
-def confirm_authenticator(request: HttpRequest, user: User, code: str) -> list[str] | None:
-    """Confirm the pending authenticator with `code`; return new recovery codes, or None.
+def confirm_authenticator(
+    request: HttpRequest, user: User, device_id: int | None, code: str
+) -> list[str] | None:
+    """Confirm this session's pending authenticator with `code`; return recovery codes or None.
 
     A confirmed authenticator replaces any earlier one, and this session counts as verified.
     """
-    device = TOTPDevice.objects.filter(user=user, confirmed=False).first()
+    device = TOTPDevice.objects.filter(pk=device_id, user=user, confirmed=False).first()
     if device is None or not device.verify_token(_clean(code)):
         record(action="two_factor.setup_failed", request=request, actor=user, outcome="failure")
         return None

@@ -81,7 +81,8 @@ def test_it_does_not_take_over_a_client_of_another_clinician(world, http):
     response = invite(http, name="Someone", email=world.client_a.email)
 
     assert response.status_code == 400
-    assert b"already a client of your organisation" in response.content
+    # Neutral: it does not confirm who is a client of a colleague.
+    assert b"cannot be added to your caseload" in response.content
     world.client_a.refresh_from_db()
     assert world.client_a.primary_clinician == world.clinician_a
 
@@ -220,3 +221,17 @@ def test_an_admin_invites_a_clinician_who_must_set_up_two_step(
     assert visitor.get(reverse("caseload"), follow=True).request["PATH_INFO"] == reverse(
         "two_factor_setup"
     )
+
+
+def test_a_double_submitted_staff_invitation_sends_one_working_link(
+    world, http, django_capture_on_commit_callbacks
+):
+    sign_in(http, world.admin_a)
+    data = {"name": "Nia Hope", "email": "nia@clinic.example", "role": "clinician"}
+    with django_capture_on_commit_callbacks(execute=True):
+        http.post(reverse("member_invite"), data)
+        http.post(reverse("member_invite"), data)
+
+    assert Invitation.objects.filter(email="nia@clinic.example").count() == 1
+    assert len(mail.outbox) == 1
+    assert accept(Client(), link_from(mail.outbox[0]))["Location"] == reverse("sign_in")

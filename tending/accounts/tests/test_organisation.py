@@ -115,3 +115,22 @@ def test_an_admin_cannot_see_client_records(world, http):
     response = http.get(reverse("client_detail", args=[world.client_a.public_id]))
     assert response.status_code == 404
     assert b"CANARY-client_a" not in response.content
+
+
+def test_a_double_submitted_contact_is_saved_once(world, http):
+    sign_in(http, world.admin_a)
+    data = contacts_form(("Samaritans", "116 123", ""))
+    http.post(reverse("organisation_settings"), data)
+    http.post(reverse("organisation_settings"), data)
+    assert world.org_a.crisis_contacts.count() == 1
+
+
+def test_an_organisation_name_must_be_one_line(world, http):
+    sign_in(http, world.admin_a)
+    response = http.post(
+        reverse("organisation_settings"), contacts_form(name="Clinic\nBcc: x@example.org")
+    )
+    assert response.status_code == 400
+    assert b"Use one line" in response.content
+    world.org_a.refresh_from_db()
+    assert world.org_a.name == "Org CANARY-org_a"

@@ -192,3 +192,46 @@ def test_it_gives_a_new_session_key_at_sign_in(world, http):
     before = http.session.session_key
     post_password(http, world.client_a.email)
     assert http.session.session_key != before
+
+
+def test_a_next_address_that_is_not_a_path_on_this_site_is_ignored(world):
+    for candidate in ("client_detail", "https://evil.example/", "//evil.example/"):
+        response = Client().post(
+            reverse("sign_in") + f"?next={candidate}",
+            {"username": world.client_a.email, "password": PASSWORD},
+        )
+        assert response.status_code == 302
+        assert response["Location"] == reverse("home")
+    kept = Client().post(
+        reverse("sign_in"),
+        {"username": world.client_a.email, "password": PASSWORD, "next": "/account/"},
+    )
+    assert kept["Location"] == "/account/"
+
+
+def test_odd_characters_in_the_email_get_a_form_error_not_a_crash(world, http):
+    response = post_password(http, "someone\x00@example.org", "whatever")
+    assert response.status_code == 400
+
+
+def test_each_setup_visit_gets_its_own_secret_so_a_password_alone_cannot_plant_one(
+    world, time_machine
+):
+    time_machine.move_to(NOON, tick=False)
+    newcomer = make_staff(world.org_a, "clinician", "newcomer", totp=False)
+    intruder, owner = Client(), Client()
+    for browser in (intruder, owner):
+        post_password(browser, newcomer.email)
+    planted = intruder.get(reverse("two_factor_setup")).context["secret"].replace(" ", "")
+    real = owner.get(reverse("two_factor_setup")).context["secret"].replace(" ", "")
+    assert planted != real
+
+    # The intruder's secret no longer exists, so it cannot be confirmed...
+    refused = intruder.post(reverse("two_factor_setup"), {"code": current_code(planted)})
+    assert refused.status_code == 400
+    # ...and the real person confirms their own (the intruder's visit started a new one).
+    fresh = owner.get(reverse("two_factor_setup")).context["secret"].replace(" ", "")
+    confirmed = owner.post(reverse("two_factor_setup"), {"code": current_code(fresh)})
+    assert confirmed["Location"] == reverse("recovery_codes")
+    assert TOTPDevice.objects.filter(user=newcomer, confirmed=True).count() == 1
+    assert not TOTPDevice.objects.filter(user=newcomer, confirmed=False).exists()

@@ -11,6 +11,7 @@ from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.debug import sensitive_post_parameters
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from tending.accounts import two_factor
 from tending.accounts.access import is_verified
@@ -19,6 +20,7 @@ from tending.accounts.models import User
 from tending.audit.services import record
 
 NEW_RECOVERY_CODES = "tending_new_recovery_codes"
+SETUP_DEVICE = "tending_setup_device"
 
 
 def _user(request: HttpRequest) -> User:
@@ -53,6 +55,7 @@ def password_change(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         with transaction.atomic():
             form.save()
+            two_factor.discard_unconfirmed(user)
             record(action="password.changed", request=request, actor=user)
         # Keeps this session; every other session of this account ends.
         update_session_auth_hash(request, form.user)
@@ -69,18 +72,27 @@ def two_factor_setup(request: HttpRequest) -> HttpResponse:
     if not _may_change_two_factor(request):
         return redirect("two_factor_required")
     form = SetupCodeForm(request.POST if request.method == "POST" else None)
+    device = None
     if request.method == "POST" and form.is_valid():
-        codes = two_factor.confirm_authenticator(request, user, form.cleaned_data["code"])
+        device_id = request.session.get(SETUP_DEVICE)
+        codes = two_factor.confirm_authenticator(
+            request, user, device_id, form.cleaned_data["code"]
+        )
         if codes is not None:
+            request.session.pop(SETUP_DEVICE, None)
             request.session[NEW_RECOVERY_CODES] = codes
             messages.success(request, "Two-step sign-in is on.")
             return redirect("recovery_codes")
+        device = TOTPDevice.objects.filter(pk=device_id, user=user, confirmed=False).first()
         form.add_error(
             "code",
             "That code did not match. Check the app shows Tending, wait for its next code, "
             "then type it.",
         )
-    device = two_factor.pending_authenticator(user)
+    if device is None:
+        # Each visit gets its own secret, tied to this session.
+        device = two_factor.start_authenticator_setup(user)
+        request.session[SETUP_DEVICE] = device.pk
     context = {
         "form": form,
         "qr_svg": two_factor.qr_code_svg(device),

@@ -63,8 +63,8 @@ def client_add(request: HttpRequest) -> HttpResponse:
         except ClientOnAnotherCaseload:
             form.add_error(
                 "email",
-                "This person is already a client of your organisation, with another "
-                "clinician. Ask your organisation admin if they should move to you.",
+                "This email address cannot be added to your caseload. "
+                "Ask your organisation admin for help.",
             )
         else:
             if created:

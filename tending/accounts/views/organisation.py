@@ -24,7 +24,7 @@ from tending.accounts.forms import (
     OrganisationForm,
     StaffInvitationForm,
 )
-from tending.accounts.models import ClientProfile, Invitation, Membership, Organisation
+from tending.accounts.models import Invitation, Membership, Organisation
 from tending.accounts.services import (
     MemberHasClients,
     deactivate_member,
@@ -149,11 +149,8 @@ def _audit_filters(request: HttpRequest) -> tuple[AuditFilterForm, QuerySet[Audi
         (str(m.user.public_id), f"{m.user.name} ({m.get_role_display()})")
         for m in Membership.objects.filter(organisation=organisation).select_related("user")
     ]
-    clients = [
-        (str(c.public_id), c.name) for c in ClientProfile.objects.filter(organisation=organisation)
-    ]
     actions = sorted(set(events.values_list("action", flat=True).distinct()))
-    form = AuditFilterForm(request.GET or None, actions=actions, people=people, clients=clients)
+    form = AuditFilterForm(request.GET or None, actions=actions, people=people)
     if form.is_valid():
         data = form.cleaned_data
         if data["action"]:
@@ -176,29 +173,29 @@ def _audit_filters(request: HttpRequest) -> tuple[AuditFilterForm, QuerySet[Audi
     return form, events
 
 
-def _names(organisation: Organisation) -> dict[str, str]:
-    """Map public ids of the organisation's people and clients to display names."""
-    names = {
+def _staff_names(organisation: Organisation) -> dict[str, str]:
+    """Map staff public ids to names. Clients stay pseudonymous: admins see no client names."""
+    return {
         str(m.user.public_id): m.user.name
         for m in Membership.objects.filter(organisation=organisation).select_related("user")
     }
-    for client in ClientProfile.objects.filter(organisation=organisation).select_related("user"):
-        names[str(client.public_id)] = client.name
-        if client.user is not None:
-            names[str(client.user.public_id)] = client.name
-    return names
+
+
+def client_reference(client_id: UUID | None) -> str:
+    """Return the short, stable reference that stands for a client on admin pages."""
+    return f"Client {str(client_id)[:8]}" if client_id else ""
 
 
 @org_admin_required
 def audit_log(request: HttpRequest) -> HttpResponse:
     form, events = _audit_filters(request)
     page = Paginator(events, AUDIT_PAGE_SIZE).get_page(request.GET.get("page"))
-    names = _names(_organisation(request))
+    names = _staff_names(_organisation(request))
     rows = [
         {
             "event": event,
             "actor": names.get(str(event.actor_id), "") if event.actor_id else "",
-            "client": names.get(str(event.client_id), "") if event.client_id else "",
+            "client": client_reference(event.client_id),
         }
         for event in page.object_list
     ]
@@ -216,7 +213,7 @@ class _Echo:
 @org_admin_required
 def audit_log_csv(request: HttpRequest) -> StreamingHttpResponse:
     form, events = _audit_filters(request)
-    names = _names(_organisation(request))
+    names = _staff_names(_organisation(request))
     with transaction.atomic():
         record(
             action="audit.exported",
@@ -254,7 +251,6 @@ def audit_log_csv(request: HttpRequest) -> StreamingHttpResponse:
                     _csv_safe(names.get(str(event.actor_id), "")),
                     event.actor_role,
                     event.client_id or "",
-                    _csv_safe(names.get(str(event.client_id), "")),
                     event.target_type,
                     event.target_id,
                     event.ip_address or "",

@@ -16,6 +16,7 @@ from django.http import HttpResponse
 from django.urls import reverse_lazy
 
 from tending.accounts.forms import ResetRequestForm
+from tending.accounts.two_factor import discard_unconfirmed
 from tending.audit.services import record
 
 
@@ -52,6 +53,8 @@ class PasswordResetChoose(auth_views.PasswordResetConfirmView):
     def form_valid(self, form: Any) -> HttpResponse:
         with transaction.atomic():
             response = super().form_valid(form)
+            # A half-set-up authenticator may have been started by whoever knew the old one.
+            discard_unconfirmed(form.user)
             record(action="password.reset", request=self.request, actor=form.user)
         messages.success(self.request, "Your new password is set. Sign in with it now.")
         return response

@@ -6,7 +6,7 @@ import time
 
 from django.contrib import messages
 from django.contrib.auth import logout
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.cache import never_cache
@@ -32,11 +32,20 @@ PENDING_MAX_FAILURES = 5
 
 
 def _safe_next(request: HttpRequest, candidate: str | None) -> str:
-    if candidate and url_has_allowed_host_and_scheme(
-        candidate, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    """Return `candidate` if it is a path on this site, else "" (never a URL name or host)."""
+    if (
+        candidate
+        and candidate.startswith("/")
+        and url_has_allowed_host_and_scheme(
+            candidate, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+        )
     ):
         return candidate
     return ""
+
+
+def _go_next(next_url: str) -> HttpResponse:
+    return HttpResponseRedirect(next_url) if next_url else redirect("home")
 
 
 def _signed_out_message(request: HttpRequest) -> str:
@@ -78,7 +87,7 @@ def sign_in(request: HttpRequest) -> HttpResponse:
                 "paused for a few minutes. You can reset your password if you have forgotten it.",
             )
             status = 429
-        _record_failed_password(request)
+        _record_failed_password(request, form.cleaned_data.get("username", ""))
     context = {
         "form": form,
         "next": next_url,
@@ -87,9 +96,9 @@ def sign_in(request: HttpRequest) -> HttpResponse:
     return render(request, "accounts/sign_in.html", context, status=status)
 
 
-def _record_failed_password(request: HttpRequest) -> None:
+def _record_failed_password(request: HttpRequest, typed_email: str) -> None:
     # Keep no raw attempted address in the trail: people sometimes type a password there.
-    email = normalise_email(request.POST.get("username", ""))[:254]
+    email = normalise_email(typed_email)
     target = User.objects.filter(email=email).first() if email else None
     record(
         action="signin.failed",
@@ -118,7 +127,7 @@ def _after_password(request: HttpRequest, user: User, next_url: str) -> HttpResp
     if user.needs_two_factor:
         messages.info(request, "Before you go on, set up two-step sign-in for your account.")
         return redirect("two_factor_setup")
-    return redirect(next_url or "home")
+    return _go_next(next_url)
 
 
 def _pending_user(request: HttpRequest) -> User | None:
@@ -160,7 +169,7 @@ def sign_in_verify(request: HttpRequest) -> HttpResponse:
                     f"You used a recovery code. You have {left} left: "
                     "you can make a new set in your account settings.",
                 )
-            return redirect(next_url or "home")
+            return _go_next(next_url)
         failures = request.session.get(PENDING_FAILURES, 0) + 1
         request.session[PENDING_FAILURES] = failures
         record(

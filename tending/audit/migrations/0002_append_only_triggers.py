@@ -1,7 +1,8 @@
 """Make the database itself refuse UPDATE and DELETE on audit events.
 
 The model and its queryset already refuse; the triggers also stop raw SQL and bulk paths.
-On PostgreSQL, also revoke TRUNCATE from the application's role in production (README).
+A later migration that rebuilds this table on SQLite drops the triggers: it must create them
+again (test_the_database_itself_refuses_to_change_or_delete_events fails until it does).
 """
 
 from __future__ import annotations
@@ -24,16 +25,22 @@ POSTGRES_UP = [
        $$ LANGUAGE plpgsql""",
     """CREATE TRIGGER audit_event_append_only BEFORE UPDATE OR DELETE ON audit_auditevent
        FOR EACH ROW EXECUTE FUNCTION audit_event_append_only()""",
+    """CREATE TRIGGER audit_event_no_truncate BEFORE TRUNCATE ON audit_auditevent
+       FOR EACH STATEMENT EXECUTE FUNCTION audit_event_append_only()""",
 ]
 POSTGRES_DOWN = [
     "DROP TRIGGER IF EXISTS audit_event_append_only ON audit_auditevent",
+    "DROP TRIGGER IF EXISTS audit_event_no_truncate ON audit_auditevent",
     "DROP FUNCTION IF EXISTS audit_event_append_only()",
 ]
 
 
 def _run(statements_by_vendor):
     def run(apps, schema_editor):
-        for statement in statements_by_vendor.get(schema_editor.connection.vendor, []):
+        vendor = schema_editor.connection.vendor
+        if vendor not in statements_by_vendor:
+            raise RuntimeError(f"Tending runs on SQLite or PostgreSQL, not {vendor}.")
+        for statement in statements_by_vendor[vendor]:
             schema_editor.execute(statement)
 
     return run

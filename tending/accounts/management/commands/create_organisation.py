@@ -51,5 +51,7 @@ class Command(BaseCommand):
                 email=email,
                 role=Membership.Role.ADMIN,
             )
+        if issued is None:  # cannot happen for a new organisation; say so rather than guess
+            raise CommandError("An invitation was sent moments ago; wait a minute.")
         link = absolute_url(None, reverse("invitation_open", args=[issued.token]))
         self.stdout.write(f"Created {name}. Invitation for {email}:\n{link}")
