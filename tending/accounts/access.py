@@ -24,6 +24,7 @@ from django.http.response import HttpResponseBase
 from django.shortcuts import redirect
 
 from tending.accounts.models import ClientProfile, Membership, User
+from tending.audit.services import record
 
 View = TypeVar("View", bound=Callable[..., HttpResponseBase])
 
@@ -98,6 +99,7 @@ def get_client_for_user(request: HttpRequest, client_id: UUID) -> ClientProfile:
     own: ClientProfile | None = getattr(user, "client_profile", None)
     if own is not None:
         if own.public_id != client_id:
+            _record_denied(request, user, client_id)
             raise Http404
         return own
     client = (
@@ -107,5 +109,18 @@ def get_client_for_user(request: HttpRequest, client_id: UUID) -> ClientProfile:
         .first()
     )
     if client is None:
+        _record_denied(request, user, client_id)
         raise Http404
     return client
+
+
+def _record_denied(request: HttpRequest, user: User, client_id: UUID) -> None:
+    """Leave a trace, in the requester's own organisation, of a look at someone else's record."""
+    record(
+        action="access.denied",
+        request=request,
+        actor=user,
+        outcome="denied",
+        organisation=user.organisation,
+        detail={"requested_client": str(client_id)},
+    )

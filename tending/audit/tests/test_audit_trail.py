@@ -141,3 +141,16 @@ def test_an_impossible_date_in_the_filter_is_explained_not_a_crash(world, http, 
     page = http.get(reverse("audit_log"), {"start": "0001-01-01", "end": "9999-12-31"})
     assert page.status_code == 200
     assert b"between the years 2000 and 2100" in page.content
+
+
+def test_a_look_at_someone_elses_record_is_recorded_for_the_lookers_organisation(world, http):
+    sign_in(http, world.clinician_b)
+    response = http.get(reverse("client_detail", args=[world.client_a.public_id]))
+
+    assert response.status_code == 404
+    denied = AuditEvent.objects.get(action="access.denied")
+    assert denied.outcome == "denied"
+    assert denied.actor_id == world.clinician_b.public_id
+    assert denied.organisation_id == world.org_b.public_id  # filed with the looker
+    assert denied.client_id is None  # and files nothing under the other organisation's client
+    assert denied.detail == {"requested_client": str(world.client_a.public_id)}
