@@ -164,11 +164,15 @@ def invite_client(
 
 
 @transaction.atomic
-def resend_client_invitation(*, request: HttpRequest, client: ClientProfile) -> bool:
-    """E-mail a fresh invitation (the old link stops working). Return False if not needed."""
+def resend_client_invitation(*, request: HttpRequest, client: ClientProfile) -> str:
+    """E-mail a fresh invitation (the old link stops working).
+
+    Return "sent", "recent" (one went out under a minute ago, so nothing was sent) or
+    "has_account".
+    """
     if client.has_account:
-        return False
-    _issue_invitation(
+        return "has_account"
+    issued = _issue_invitation(
         request=request,
         organisation=client.organisation,
         created_by=client.primary_clinician,
@@ -177,7 +181,7 @@ def resend_client_invitation(*, request: HttpRequest, client: ClientProfile) -> 
         name=client.name,
         client=client,
     )
-    return True
+    return "sent" if issued is not None else "recent"
 
 
 @transaction.atomic

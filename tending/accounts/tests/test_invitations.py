@@ -184,6 +184,8 @@ def test_a_double_clicked_resend_sends_one_email(world, http, django_capture_on_
         http.post(url)
         http.post(url)
     assert len(mail.outbox) == 1
+    page = http.get(reverse("client_detail", args=[client.public_id]))
+    assert b"less than a minute ago" in page.content
 
 
 def test_it_explains_a_weak_password_and_creates_nothing(

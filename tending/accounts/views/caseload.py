@@ -94,8 +94,13 @@ def client_detail(request: HttpRequest, client_id: UUID) -> HttpResponse:
 @clinician_required
 def client_invitation_resend(request: HttpRequest, client_id: UUID) -> HttpResponse:
     client = get_client_for_user(request, client_id)
-    if resend_client_invitation(request=request, client=client):
+    outcome = resend_client_invitation(request=request, client=client)
+    if outcome == "sent":
         messages.success(request, "We emailed a new invitation. The old link no longer works.")
+    elif outcome == "recent":
+        messages.info(
+            request, "An invitation went out less than a minute ago. Give it a few minutes."
+        )
     else:
         messages.info(request, f"{client.name} already has an account.")
     return redirect(client)
