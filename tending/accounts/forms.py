@@ -6,6 +6,7 @@ from django import forms
 from django.contrib.auth import password_validation
 from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm
 from django.forms import BaseInlineFormSet, inlineformset_factory
+from django.utils.http import urlsafe_base64_encode
 
 from tending.accounts.models import CrisisContact, Invitation, Organisation, User
 
@@ -164,6 +165,12 @@ class ResetRequestForm(PasswordResetForm):
         max_length=254,
         widget=forms.EmailInput(attrs={"autocomplete": "email"}),
     )
+
+    def send_mail(self, *args: Any, **kwargs: Any) -> None:
+        # Django puts the row id in the link; Tending's URLs carry only public ids.
+        context = args[2]
+        context["uid"] = urlsafe_base64_encode(context["user"].public_id.bytes)
+        super().send_mail(*args, **kwargs)
 
 
 class AuditFilterForm(forms.Form):

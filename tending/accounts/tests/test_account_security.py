@@ -8,6 +8,7 @@ from django.conf import settings
 from django.core import mail
 from django.test import Client
 from django.urls import reverse
+from django.utils.http import urlsafe_base64_decode
 
 from tending.accounts.models import User
 from tending.audit.models import AuditEvent
@@ -127,6 +128,8 @@ class TestPasswordReset:
         assert response["Location"] == reverse("password_reset_sent")
         assert len(mail.outbox) == 1
         link = re.search(r"http://testserver(/password-reset/\S+/)", mail.outbox[0].body).group(1)
+        uid = link.split("/")[2]
+        assert urlsafe_base64_decode(uid) == world.clinician_a.public_id.bytes  # no row ids
 
         choose = http.get(link, follow=True)
         new_password = "another long passphrase 99"

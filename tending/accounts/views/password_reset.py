@@ -5,6 +5,7 @@ Resetting a password never signs anyone in and never skips the second factor.
 
 from __future__ import annotations
 
+import uuid
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -14,8 +15,10 @@ from django.contrib.auth import views as auth_views
 from django.db import transaction
 from django.http import HttpResponse
 from django.urls import reverse_lazy
+from django.utils.http import urlsafe_base64_decode
 
 from tending.accounts.forms import ResetRequestForm
+from tending.accounts.models import User
 from tending.accounts.two_factor import discard_unconfirmed
 from tending.audit.services import record
 
@@ -49,6 +52,13 @@ class PasswordResetSent(auth_views.PasswordResetDoneView):
 class PasswordResetChoose(auth_views.PasswordResetConfirmView):
     template_name = "accounts/password_reset_choose.html"
     success_url = reverse_lazy("sign_in")
+
+    def get_user(self, uidb64: str) -> User | None:
+        try:
+            public_id = uuid.UUID(bytes=urlsafe_base64_decode(uidb64))
+        except ValueError:
+            return None
+        return User.objects.filter(public_id=public_id).first()
 
     def form_valid(self, form: Any) -> HttpResponse:
         with transaction.atomic():
