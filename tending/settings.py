@@ -90,6 +90,31 @@ def _secret_key() -> str:
 
 SECRET_KEY = _secret_key()
 
+
+def _field_encryption_keys() -> list[str]:
+    """Return the keys for encrypted fields, newest first; in development, keep one in DATA_DIR.
+
+    They are separate from SECRET_KEY on purpose: rotating one must not touch the other, and
+    a backup of the database must never carry the key that opens it.
+    """
+    keys = env_list("TENDING_FIELD_ENCRYPTION_KEYS")
+    if keys:
+        return keys
+    if PRODUCTION:
+        raise ImproperlyConfigured("TENDING_FIELD_ENCRYPTION_KEYS is required in production.")
+    path = DATA_DIR / "field_encryption_keys"
+    if not path.exists():
+        from cryptography.fernet import Fernet
+
+        DATA_DIR.mkdir(parents=True, exist_ok=True)
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "w") as handle:
+            handle.write(Fernet.generate_key().decode())
+    return [key.strip() for key in path.read_text().split(",") if key.strip()]
+
+
+FIELD_ENCRYPTION_KEYS = _field_encryption_keys()
+
 ALLOWED_HOSTS = env_list("TENDING_ALLOWED_HOSTS", "" if PRODUCTION else "127.0.0.1,localhost")
 if PRODUCTION and not ALLOWED_HOSTS:
     raise ImproperlyConfigured("TENDING_ALLOWED_HOSTS is required in production.")
@@ -103,6 +128,8 @@ if PRODUCTION and not SITE_URL.startswith("https://"):
 INSTALLED_APPS = [
     "tending.accounts",
     "tending.audit",
+    "tending.encryption",
+    "tending.practices",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -213,6 +240,12 @@ CSRF_COOKIE_HTTPONLY = True
 MESSAGE_STORAGE = "django.contrib.messages.storage.session.SessionStorage"
 
 INVITATION_VALID_DAYS = env_int("TENDING_INVITATION_DAYS", 7, minimum=1)
+
+# Therapists' recordings: kept outside the static root, served only through an access check.
+MEDIA_DIR = Path(env_str("TENDING_MEDIA_DIR") or DATA_DIR / "media").resolve()
+RECORDING_MAX_BYTES = env_int("TENDING_RECORDING_MAX_MB", 25, minimum=1) * 1024 * 1024
+RECORDING_MAX_SECONDS = env_int("TENDING_RECORDING_MAX_MINUTES", 20, minimum=1) * 60
+DATA_UPLOAD_MAX_NUMBER_FILES = 2
 
 # Sign-in throttling (django-axes): lock by account and, separately, by IP address.
 AXES_FAILURE_LIMIT = env_int("TENDING_SIGNIN_FAILURE_LIMIT", 10, minimum=1)

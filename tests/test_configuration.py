@@ -16,6 +16,7 @@ PRODUCTION = {
     "TENDING_ALLOWED_HOSTS": "tending.example.org",
     "TENDING_SITE_URL": "https://tending.example.org",
     "TENDING_EMAIL_HOST": "smtp.example.org",
+    "TENDING_FIELD_ENCRYPTION_KEYS": "x8Ls0yV7QnKz3bTq6r1M9cA2dE5fG4hJ7kL0mN3pQ6s=",
 }
 
 
@@ -50,6 +51,10 @@ def test_production_passes_djangos_deploy_checks(tmp_path):
         ("TENDING_ALLOWED_HOSTS", "TENDING_ALLOWED_HOSTS is required in production."),
         ("TENDING_SITE_URL", "TENDING_SITE_URL must be the https:// address of the site."),
         ("TENDING_EMAIL_HOST", "Production sends real e-mail: set TENDING_EMAIL_HOST."),
+        (
+            "TENDING_FIELD_ENCRYPTION_KEYS",
+            "TENDING_FIELD_ENCRYPTION_KEYS is required in production.",
+        ),
     ],
 )
 def test_production_refuses_to_start_without_its_essentials(tmp_path, missing, message):
@@ -193,3 +198,9 @@ def test_create_organisation_invites_its_first_admin(tmp_path):
         again.stderr.strip()
         == "CommandError: An organisation called 'Harbour Clinic' already exists."
     )
+
+
+def test_an_unusable_encryption_key_fails_the_start_up_check(tmp_path):
+    result = tending("check", env={"TENDING_FIELD_ENCRYPTION_KEYS": "not-a-key"}, tmp_path=tmp_path)
+    assert result.returncode == 1
+    assert "tending.E001" in result.stderr

@@ -49,26 +49,27 @@ def staff_membership(request: HttpRequest, role: str) -> Membership | None:
     return membership
 
 
-def _role_required(role: str) -> Callable[[View], View]:
+def _role_required(*roles: str) -> Callable[[View], View]:
+    """Admit signed-in people whose role is one of `roles`; staff must have passed 2FA.
+
+    Sets `request.client_profile` for clients and `request.membership` for staff.
+    """
+
     def decorator(view: View) -> View:
         @wraps(view)
         def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
             user = signed_in_user(request)
             if user is None:
                 return redirect_to_login(request.get_full_path(), settings.LOGIN_URL)
-            if role == "client":
-                profile = getattr(user, "client_profile", None)
-                if profile is None:
-                    raise Http404
-                request.client_profile = profile  # type: ignore[attr-defined]
-                return view(request, *args, **kwargs)
-            membership = getattr(user, "membership", None)
-            if membership is None or membership.role != role:
+            if user.role not in roles:
                 raise Http404
+            if user.role == "client":
+                request.client_profile = user.client_profile  # type: ignore[attr-defined]
+                return view(request, *args, **kwargs)
             if not is_verified(request):
                 # Staff without a verified second factor go to set one up or to enter one.
                 return redirect("two_factor_required")
-            request.membership = membership  # type: ignore[attr-defined]
+            request.membership = user.membership  # type: ignore[attr-defined]
             return view(request, *args, **kwargs)
 
         return wrapper  # type: ignore[return-value]
@@ -79,6 +80,16 @@ def _role_required(role: str) -> Callable[[View], View]:
 client_required = _role_required("client")
 clinician_required = _role_required(Membership.Role.CLINICIAN)
 org_admin_required = _role_required(Membership.Role.ADMIN)
+# Clients and clinicians both practise; admins administer and see no practice records.
+practitioner_required = _role_required("client", Membership.Role.CLINICIAN)
+
+
+def organisation_id_of(request: HttpRequest) -> int:
+    """Return the organisation of a request admitted by one of the decorators above."""
+    profile = getattr(request, "client_profile", None)
+    if profile is not None:
+        return int(profile.organisation_id)
+    return int(request.membership.organisation_id)  # type: ignore[attr-defined]
 
 
 def caseload_for(request: HttpRequest) -> QuerySet[ClientProfile]:

@@ -1,0 +1,1 @@
+"""CFT practices: the library, therapists' recordings, the guided player and practice logs."""

@@ -1,0 +1,24 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django.apps import AppConfig
+from django.db.models.signals import post_migrate
+
+
+def _load_builtin_library(sender: AppConfig, **kwargs: Any) -> None:
+    # `migrate` keeps the built-in library in step with the files, as `load-practices` does.
+    from tending.practices.services import load_builtin_practices
+
+    load_builtin_practices(using=kwargs.get("using", "default"))
+
+
+class PracticesConfig(AppConfig):
+    name = "tending.practices"
+    label = "practices"
+    verbose_name = "Practices"
+
+    def ready(self) -> None:
+        from tending.practices import checks  # noqa: F401  (registers the system check)
+
+        post_migrate.connect(_load_builtin_library, sender=self)

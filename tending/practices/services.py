@@ -1,0 +1,197 @@
+"""Practice workflows: loading the library, saving logs and recordings, clinicians' practices."""
+
+from __future__ import annotations
+
+import logging
+import secrets
+from dataclasses import asdict
+from pathlib import Path
+from typing import Any
+
+from django.conf import settings
+from django.db import IntegrityError, OperationalError, ProgrammingError, transaction
+from django.http import HttpRequest
+from django.utils.text import slugify
+
+from tending.accounts.models import ClientProfile, Membership
+from tending.audit.services import record
+from tending.practices.audio import AudioInfo
+from tending.practices.library import PracticeDefinition, read_library
+from tending.practices.models import Practice, PracticeLog, PracticeRecording
+
+logger = logging.getLogger(__name__)
+
+
+def _fields(definition: PracticeDefinition) -> dict[str, Any]:
+    data = asdict(definition)
+    data["steps"] = [{"text": step["text"], "seconds": step["seconds"]} for step in data["steps"]]
+    for name in ("processes", "aspects", "cautions", "alternatives", "sources"):
+        data[name] = list(data[name])
+    return data
+
+
+def load_builtin_practices(using: str = "default") -> tuple[int, int]:
+    """Create built-in practices that are missing and update those whose version went up.
+
+    Return (created, updated). A row never goes back to an older version.
+    """
+    definitions = read_library()
+    created = updated = 0
+    try:
+        with transaction.atomic(using=using):
+            existing = {
+                p.key: p for p in Practice.objects.using(using).filter(organisation__isnull=True)
+            }
+            for key, definition in definitions.items():
+                practice = existing.get(key)
+                if practice is None:
+                    Practice.objects.using(using).create(**_fields(definition))
+                    created += 1
+                elif practice.version < definition.version:
+                    for name, value in _fields(definition).items():
+                        setattr(practice, name, value)
+                    practice.save(using=using)
+                    updated += 1
+    except (OperationalError, ProgrammingError):
+        # The table is not there yet (a partial migrate); the next migrate loads the library.
+        logger.warning("Practice table missing; built-in practices not loaded yet.")
+    return created, updated
+
+
+def practices_for(organisation_id: int) -> Any:
+    """Return the practices an organisation's people may see: built-ins and its own."""
+    from django.db.models import Q
+
+    return Practice.objects.filter(
+        Q(organisation__isnull=True) | Q(organisation_id=organisation_id)
+    )
+
+
+@transaction.atomic
+def save_practice(
+    *, request: HttpRequest, clinician: Membership, practice: Practice | None, data: dict[str, Any]
+) -> Practice:
+    """Create a clinician's own practice, or save a new version of one. Built-ins never change."""
+    if practice is None:
+        practice = Practice(
+            organisation_id=clinician.organisation_id,
+            created_by_id=clinician.user_id,
+            key=f"{slugify(data['title'])[:60] or 'practice'}-{secrets.token_hex(3)}",
+            version=1,
+        )
+        action = "practice.created"
+    else:
+        if practice.is_builtin or practice.organisation_id != clinician.organisation_id:
+            raise PermissionError("Built-in practices cannot be edited.")
+        practice.version += 1
+        action = "practice.updated"
+    for name, value in data.items():
+        setattr(practice, name, value)
+    practice.save()
+    record(
+        action=action,
+        request=request,
+        organisation=clinician.organisation,
+        target=practice,
+        detail={"version": practice.version},
+    )
+    return practice
+
+
+def save_practice_log(
+    *, request: HttpRequest, client: ClientProfile, practice: Practice, values: dict[str, Any]
+) -> tuple[PracticeLog, bool]:
+    """Save one practice session, once. Return (log, created).
+
+    The same `token` posted again, in any order or at the same moment, returns the first row
+    unchanged: nothing is duplicated and nothing that was saved is overwritten.
+    """
+    token = values["token"]
+    try:
+        with transaction.atomic():
+            log = PracticeLog.objects.create(
+                client=client,
+                practice=practice,
+                practice_version=practice.version,
+                **values,
+            )
+            record(
+                action="practice.logged",
+                request=request,
+                client=client,
+                target=log,
+                detail={"practice": practice.key, "outcome": log.outcome},
+            )
+            return log, True
+    except IntegrityError:
+        existing = PracticeLog.objects.filter(client=client, token=token).first()
+        if existing is None:
+            raise
+        return existing, False
+
+
+def media_dir() -> Path:
+    path: Path = settings.MEDIA_DIR / "recordings"
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+def save_recording(
+    *,
+    request: HttpRequest,
+    clinician: Membership,
+    practice: Practice,
+    audio: AudioInfo,
+    content: bytes,
+) -> PracticeRecording:
+    """Store `clinician`'s recording of `practice`, replacing their earlier one.
+
+    The file is written before the row commits and removed again if the row does not; the
+    replaced file is removed only after the commit, so a failure never leaves a row without
+    its audio.
+    """
+    recording = PracticeRecording(
+        practice=practice,
+        clinician_id=clinician.user_id,
+        organisation_id=clinician.organisation_id,
+        content_type=audio.content_type,
+        extension=audio.extension,
+        size_bytes=len(content),
+        duration_seconds=audio.duration_seconds,
+    )
+    path = media_dir() / recording.file_name
+    path.write_bytes(content)
+    try:
+        with transaction.atomic():
+            previous = PracticeRecording.objects.filter(
+                practice=practice, clinician_id=clinician.user_id
+            ).first()
+            if previous is not None:
+                old_path = media_dir() / previous.file_name
+                previous.delete()
+                transaction.on_commit(lambda: old_path.unlink(missing_ok=True))
+            recording.save()
+            record(
+                action="recording.saved",
+                request=request,
+                organisation=clinician.organisation,
+                target=recording,
+                detail={"practice": practice.key, "seconds": round(audio.duration_seconds)},
+            )
+    except Exception:
+        path.unlink(missing_ok=True)
+        raise
+    return recording
+
+
+@transaction.atomic
+def delete_recording(*, request: HttpRequest, recording: PracticeRecording) -> None:
+    path = media_dir() / recording.file_name
+    record(
+        action="recording.deleted",
+        request=request,
+        organisation=recording.organisation,
+        target=recording,
+    )
+    recording.delete()
+    transaction.on_commit(lambda: path.unlink(missing_ok=True))
