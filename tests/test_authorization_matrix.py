@@ -18,7 +18,9 @@ from django.test import Client
 from django.urls import NoReverseMatch, URLPattern, URLResolver, get_resolver, reverse
 
 from tending.accounts.models import ClientProfile, CrisisContact, Invitation, Organisation
+from tending.practices.models import Practice, PracticeLog, PracticeRecording
 from tending.testing.personas import World, sign_in
+from tending.testing.practice_records import make_log, make_practice, make_recording
 
 PERSONAS = [
     "anonymous",
@@ -31,17 +33,26 @@ PERSONAS = [
 ]
 SIGNED_IN = frozenset(PERSONAS) - {"anonymous"}
 CLINICIANS = frozenset({"clinician_a", "clinician_a2", "clinician_b"})
-CLIENT_TARGETS = ["client_a", "client_b", "client_a2", "client_other"]
-MEMBER_TARGETS = ["clinician_a2", "clinician_b", "admin_b"]
+PRACTITIONERS = frozenset({"client_a", "client_b"}) | CLINICIANS
+ORG_A_PRACTITIONERS = frozenset({"client_a", "client_b", "clinician_a", "clinician_a2"})
+TARGETS = {
+    # kind: (URL argument, the objects tried)
+    "client": ("client_id", ["client_a", "client_b", "client_a2", "client_other"]),
+    "member": ("member_id", ["clinician_a2", "clinician_b", "admin_b"]),
+    "practice": ("practice_id", ["builtin", "practice_a", "practice_b"]),
+    "log": ("log_id", ["log_a", "log_shared"]),
+    "recording": ("recording_id", ["recording_a"]),
+}
 
 # What each persona may ever see named on a page.
 VISIBLE = {
     "anonymous": set(),
-    "client_a": {"client_a", "org_a"},
-    "client_b": {"client_b", "org_a"},
-    "clinician_a": {"clinician_a", "org_a", "client_a", "client_b"},
-    "clinician_a2": {"clinician_a2", "org_a", "client_a2"},
-    "clinician_b": {"clinician_b", "org_b", "client_other"},
+    "client_a": {"client_a", "org_a", "practice_a", "log_a", "log_shared"},
+    "client_b": {"client_b", "org_a", "practice_a"},
+    # A clinician reads a client's practice note only when the client shared it.
+    "clinician_a": {"clinician_a", "org_a", "client_a", "client_b", "practice_a", "log_shared"},
+    "clinician_a2": {"clinician_a2", "org_a", "client_a2", "practice_a"},
+    "clinician_b": {"clinician_b", "org_b", "client_other", "practice_b"},
     # Admins see staff by name and clients only by pseudonymous reference.
     "admin_a": {"admin_a", "org_a", "clinician_a", "clinician_a2"},
 }
@@ -57,19 +68,58 @@ class Rule:
     method: str = "GET"
     allowed: frozenset[str] = frozenset()
     public: bool = False
-    target: str = ""  # "client" or "member"
-    owner: Callable[[World, str, str], bool] | None = None
+    target: str = ""  # a kind from TARGETS
+    owner: Callable[[World, dict[str, object], str, str], bool] | None = None
     kwargs: dict[str, str] = field(default_factory=dict)
 
 
-def _clinician_of(world: World, persona: str, target: str) -> bool:
+def _clinician_of(world: World, extras: dict[str, object], persona: str, target: str) -> bool:
     client: ClientProfile = getattr(world, target)
     return persona.startswith("clinician") and client.primary_clinician == world.persona(persona)
 
 
-def _admin_of(world: World, persona: str, target: str) -> bool:
+def _admin_of(world: World, extras: dict[str, object], persona: str, target: str) -> bool:
     member = world.persona(target)
     return persona == "admin_a" and member.membership.organisation == world.org_a
+
+
+def _sees_practice(world: World, extras: dict[str, object], persona: str, target: str) -> bool:
+    practice = extras[target]
+    assert isinstance(practice, Practice)
+    if practice.organisation_id is None:
+        return persona in PRACTITIONERS
+    return persona in (
+        ORG_A_PRACTITIONERS if practice.organisation == world.org_a else {"clinician_b"}
+    )
+
+
+def _client_sees_practice(world, extras, persona, target) -> bool:
+    return persona.startswith("client") and _sees_practice(world, extras, persona, target)
+
+
+def _clinician_sees_practice(world, extras, persona, target) -> bool:
+    return persona.startswith("clinician") and _sees_practice(world, extras, persona, target)
+
+
+def _edits_practice(world, extras, persona, target) -> bool:
+    practice = extras[target]
+    return (
+        persona.startswith("clinician")
+        and practice.organisation_id is not None
+        and _sees_practice(world, extras, persona, target)
+    )
+
+
+def _own_log(world, extras, persona, target) -> bool:
+    return persona == "client_a"
+
+
+def _hears_recording(world, extras, persona, target) -> bool:
+    return persona in {"clinician_a", "client_a", "client_b"}
+
+
+def _owns_recording(world, extras, persona, target) -> bool:
+    return persona == "clinician_a"
 
 
 PUBLIC = Rule(public=True)
@@ -101,6 +151,19 @@ RULES: dict[str, Rule] = {
     "member_deactivate": Rule(method="POST", target="member", owner=_admin_of),
     "audit_log": Rule(allowed=frozenset({"admin_a"})),
     "audit_log_csv": Rule(allowed=frozenset({"admin_a"})),
+    "practice_list": Rule(allowed=PRACTITIONERS),
+    "practice_create": Rule(allowed=CLINICIANS),
+    "practice_detail": Rule(target="practice", owner=_sees_practice),
+    "practice_play": Rule(target="practice", owner=_sees_practice),
+    "practice_edit": Rule(target="practice", owner=_edits_practice),
+    "practice_log_save": Rule(method="POST", target="practice", owner=_client_sees_practice),
+    "recording_upload": Rule(method="POST", target="practice", owner=_clinician_sees_practice),
+    "practice_log_detail": Rule(target="log", owner=_own_log),
+    "grounding": PUBLIC,
+    "my_practice": Rule(allowed=frozenset({"client_a", "client_b"})),
+    "client_practice": Rule(target="client", owner=_clinician_of),
+    "recording_audio": Rule(target="recording", owner=_hears_recording),
+    "recording_delete": Rule(method="POST", target="recording", owner=_owns_recording),
 }
 # Django's admin is for server operators only; no persona here is one.
 ADMIN_PUBLIC = {"admin:login"}
@@ -148,6 +211,9 @@ def _snapshot() -> tuple[object, ...]:
         list(get_user_model().objects.values_list("pk", "is_active", "password").order_by("pk")),
         list(Organisation.objects.values_list("pk", "name", "crisis_message").order_by("pk")),
         list(CrisisContact.objects.values_list("pk", "name", "phone").order_by("pk")),
+        list(Practice.objects.values_list("pk", "version", "title").order_by("pk")),
+        list(PracticeLog.objects.values_list("pk", "token").order_by("pk")),
+        list(PracticeRecording.objects.values_list("pk", "size_bytes").order_by("pk")),
     )
 
 
@@ -173,29 +239,55 @@ def test_it_has_a_rule_for_every_url():
     assert set(RULES) <= set(ROUTES), "rules for routes that no longer exist"
 
 
+@pytest.fixture
+def extras(world, settings, tmp_path) -> dict[str, object]:
+    """Practice records for the routes that take them, each named with a canary."""
+    settings.MEDIA_DIR = tmp_path
+    builtin = Practice.objects.get(key="soothing-rhythm-breathing")
+    return {
+        "builtin": builtin,
+        "practice_a": make_practice(world.org_a, world.clinician_a, "practice_a"),
+        "practice_b": make_practice(world.org_b, world.clinician_b, "practice_b"),
+        "log_a": make_log(world.client_a, builtin, note="Note CANARY-log_a"),
+        "log_shared": make_log(
+            world.client_a, builtin, note="Note CANARY-log_shared", note_shared=True
+        ),
+        "recording_a": make_recording(world.clinician_a, builtin),
+    }
+
+
+def _target_id(world: World, extras: dict[str, object], kind: str, name: str) -> str:
+    if kind == "client":
+        return str(getattr(world, name).public_id)
+    if kind == "member":
+        return str(world.persona(name).public_id)
+    return str(extras[name].public_id)  # type: ignore[attr-defined]
+
+
 @pytest.mark.parametrize("persona", PERSONAS)
 @pytest.mark.parametrize("route", sorted(RULES))
-def test_it_lets_only_the_right_people_through(world, route, persona):
+def test_it_lets_only_the_right_people_through(world, extras, route, persona):
     rule = RULES[route]
     http = sign_in(Client(), world.persona(persona))
-    targets = {"client": CLIENT_TARGETS, "member": MEMBER_TARGETS}.get(rule.target, [""])
+    argument, targets = TARGETS.get(rule.target, ("", [""]))
     for target in targets:
         kwargs = dict(rule.kwargs)
-        if rule.target == "client":
-            kwargs["client_id"] = str(getattr(world, target).public_id)
-        elif rule.target == "member":
-            kwargs["member_id"] = str(world.persona(target).public_id)
+        if argument:
+            kwargs[argument] = _target_id(world, extras, rule.target, target)
         url = reverse(route, kwargs=kwargs)
         before = _snapshot()
         response = _request(http, rule.method, url)
         body = b"".join(response) if response.streaming else response.content
-        where = f"{rule.method} {url} as {persona}"
+        where = f"{rule.method} {url} as {persona} ({target})"
 
         assert response.status_code < 500, where
         assert _foreign_canaries(persona, body) == set(), where
         if rule.public:
             continue
-        allowed = rule.owner(world, persona, target) if rule.owner else persona in rule.allowed
+        if rule.owner:
+            allowed = rule.owner(world, extras, persona, target)
+        else:
+            allowed = persona in rule.allowed
         if allowed:
             assert response.status_code not in (403, 404, 405), where
             assert not _is_sign_in_redirect(response), where

@@ -10,6 +10,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db import IntegrityError, OperationalError, ProgrammingError, transaction
+from django.db.models import Q, QuerySet
 from django.http import HttpRequest
 from django.utils.text import slugify
 
@@ -58,10 +59,8 @@ def load_builtin_practices(using: str = "default") -> tuple[int, int]:
     return created, updated
 
 
-def practices_for(organisation_id: int) -> Any:
+def practices_for(organisation_id: int) -> QuerySet[Practice]:
     """Return the practices an organisation's people may see: built-ins and its own."""
-    from django.db.models import Q
-
     return Practice.objects.filter(
         Q(organisation__isnull=True) | Q(organisation_id=organisation_id)
     )

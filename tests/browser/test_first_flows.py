@@ -7,7 +7,7 @@ import re
 import pyotp
 import pytest
 
-from tests.browser.conftest import DEMO_PASSWORD, DEMO_TOTP_SECRET
+from tests.conftest import DEMO_PASSWORD, DEMO_TOTP_SECRET
 
 pytestmark = pytest.mark.browser
 

@@ -1,0 +1,1 @@
+"""Practices views, one module per area: library, player, history, recordings."""
