@@ -152,10 +152,20 @@ def test_demo_data_loads_once_and_prints_working_sign_ins(tmp_path):
             " Membership.objects.filter(role='clinician').count(),"
             " ClientProfile.objects.count(),"
             f" int(asha.verify_token('{code}')), int(sam.check_password('demo passphrase 123')))",
+            "from tending.practices.models import PracticeLog",
+            "from tending.practices.views.history import _sessions",
+            "from tending.practices.progress import needs_attention",
+            "from django.utils import timezone",
+            "chris = ClientProfile.objects.get(name='Chris Doyle')",
+            "print(PracticeLog.objects.values('client').distinct().count(),"
+            " int(needs_attention(_sessions(chris), timezone.now())))",
         ]
     )
     result = tending("shell", "-c", counts, env=env, tmp_path=tmp_path)
-    assert result.stdout.split() == ["2", "2", "4", "12", "1", "1"], result.stderr
+    # 2 organisations, 2 admins, 4 clinicians, 12 clients; the demo TOTP key and password
+    # work; the 10 clients with accounts have practice history; one is flagged stirred up.
+    assert result.stdout.split() == ["2", "2", "4", "12", "1", "1", "10", "1"], result.stderr
+    assert "Practice history: 0 new practice logs." in second.stdout
 
 
 def test_demo_data_names_a_bad_authenticator_secret_in_one_line(tmp_path):

@@ -18,6 +18,12 @@ class PracticesConfig(AppConfig):
     label = "practices"
     verbose_name = "Practices"
 
+    def load_demo_data(self) -> str:
+        """Called by `tending demo-data` after the demo organisations exist."""
+        from tending.practices.demo import load_practice_history
+
+        return f"Practice history: {load_practice_history()} new practice logs."
+
     def ready(self) -> None:
         from tending.practices import checks  # noqa: F401  (registers the system check)
 

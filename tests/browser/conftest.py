@@ -61,6 +61,8 @@ def axe_source() -> str:
 def check_accessibility(axe_source: str):
     """Run axe-core on the page as it is now; fail on any serious or critical violation."""
 
+    taken = [0]
+
     def check(page) -> None:
         # evaluate() runs outside the page's CSP, so the strict policy stays on for the app.
         page.evaluate(axe_source)
@@ -78,9 +80,9 @@ def check_accessibility(axe_source: str):
         if shots:
             name = re.sub(r"[^a-z0-9]+", "-", page.url.split("//", 1)[1].lower()).strip("-")
             Path(shots).mkdir(parents=True, exist_ok=True)
-            page.screenshot(
-                path=f"{shots}/{name}-{page.viewport_size['width']}.png", full_page=True
-            )
+            taken[0] += 1
+            width = page.viewport_size["width"]
+            page.screenshot(path=f"{shots}/{taken[0]:02d}-{name}-{width}.png", full_page=True)
 
     return check
 
@@ -90,10 +92,11 @@ def new_page(browser, server):
     """Open pages in fresh browser contexts: `new_page(mobile=True, dark=True)`."""
     contexts = []
 
-    def open_page(*, mobile: bool = False, dark: bool = False):
+    def open_page(*, mobile: bool = False, dark: bool = False, reduced_motion: bool = False):
         context = browser.new_context(
             viewport={"width": 360, "height": 740} if mobile else {"width": 1280, "height": 800},
             color_scheme="dark" if dark else "light",
+            reduced_motion="reduce" if reduced_motion else "no-preference",
             base_url=server.url,
         )
         contexts.append(context)

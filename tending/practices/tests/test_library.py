@@ -164,3 +164,15 @@ def test_built_in_practices_offer_no_edit(world, http):
     page = http.get(builtin.get_absolute_url())
     assert b"Edit this practice" not in page.content
     assert http.get(reverse("practice_edit", args=[builtin.public_id])).status_code == 404
+
+
+def test_the_load_command_reports_what_changed(db, library_copy, capsys):
+    from django.core.management import call_command
+
+    rewrite(library_copy, "safe-place", version=3)
+    call_command("load_practices")
+    call_command("load_practices")
+    assert capsys.readouterr().out.splitlines() == [
+        "Built-in practices: 0 added, 1 updated.",
+        "Built-in practices: 0 added, 0 updated.",
+    ]

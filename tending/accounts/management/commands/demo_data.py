@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.apps import apps
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
@@ -11,7 +12,8 @@ from tending.accounts.demo import DemoError, load_demo_data, load_secrets
 class Command(BaseCommand):
     help = (
         "Create two fictional demo organisations (an admin, two clinicians and six clients "
-        "each) unless they exist, then print their sign-ins. Sends no e-mail. The password "
+        "each, with weeks of practice history) unless they exist, then print their sign-ins. "
+        "Sends no e-mail. The password "
         "and authenticator secret come from TENDING_DEMO_PASSWORD and "
         "TENDING_DEMO_TOTP_SECRET, or are generated once and kept in var/."
     )
@@ -23,6 +25,12 @@ class Command(BaseCommand):
             raise CommandError(str(error)) from None
         created, sign_ins = load_demo_data(demo)
         self.stdout.write("Demo data " + ("created." if created else "already loaded."))
+        # Other apps add their own demo records through a hook on their AppConfig, so
+        # accounts needs to know nothing about them.
+        for config in apps.get_app_configs():
+            hook = getattr(config, "load_demo_data", None)
+            if callable(hook):
+                self.stdout.write(hook())
         self.stdout.write("")
         self.stdout.write("Demo sign-ins (fictional people):")
         for organisation, role, email in sign_ins:
