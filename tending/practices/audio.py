@@ -2,15 +2,15 @@
 
 `inspect_audio(content)` returns the container's content type, a file extension Tending
 chooses, and the duration, or raises `AudioError` with a sentence a clinician can act on.
-Durations come from mutagen for MP3, WAV, Ogg, FLAC and MP4/M4A, and from a small reader of
-WebM's EBML structure (what browsers' MediaRecorder usually produces), because mutagen does not
-read WebM.
+Durations come from mutagen for MP3, WAV, Ogg, FLAC and MP4/M4A, and from small readers for
+what browsers' MediaRecorder produces and mutagen does not time: WebM (EBML) and fragmented MP4.
 """
 
 from __future__ import annotations
 
 import io
 import struct
+from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -50,6 +50,8 @@ def inspect_audio(content: bytes) -> AudioInfo:
     if head.startswith(b"fLaC"):
         return AudioInfo("audio/flac", ".flac", _length(FLAC, content))
     if head[4:8] == b"ftyp":
+        if b"moof" in content:  # fragmented, as browsers record: timing lives in fragments
+            return AudioInfo("audio/mp4", ".m4a", _positive(_fragmented_mp4_duration(content)))
         return AudioInfo("audio/mp4", ".m4a", _length(MP4, content))
     if head.startswith(b"ID3") or (len(head) > 1 and head[0] == 0xFF and head[1] & 0xE0 == 0xE0):
         return AudioInfo("audio/mpeg", ".mp3", _length(MP3, content))
@@ -129,3 +131,74 @@ def _webm_duration(data: bytes) -> float:
         pos = body + size
     ticks = declared if declared else latest
     return _positive(ticks * scale / 1_000_000_000)
+
+
+# --- Fragmented MP4 (ISO BMFF) -------------------------------------------------------------
+
+MP4_CONTAINERS = {b"moov", b"trak", b"mdia", b"mvex", b"moof", b"traf"}
+
+
+def _boxes(data: bytes, start: int, end: int) -> Iterator[tuple[bytes, int, int]]:
+    """Yield (type, payload start, payload end) for each box between start and end."""
+    pos = start
+    while pos + 8 <= end:
+        size, kind = struct.unpack(">I4s", data[pos : pos + 8])
+        header = 8
+        if size == 1 and pos + 16 <= end:
+            size, header = struct.unpack(">Q", data[pos + 8 : pos + 16])[0], 16
+        elif size == 0:
+            size = end - pos
+        if size < header or pos + size > end:
+            return
+        yield kind, pos + header, pos + size
+        pos += size
+
+
+def _fragmented_mp4_duration(data: bytes) -> float:
+    """Return the summed duration of every fragment's samples, in seconds."""
+    timescale, default_duration, total = 0, 0, 0
+
+    def walk(start: int, end: int) -> None:
+        nonlocal timescale, default_duration, total
+        fragment_default = default_duration
+        for kind, body, stop in _boxes(data, start, end):
+            payload = data[body:stop]
+            if kind in MP4_CONTAINERS:
+                walk(body, stop)
+            elif kind == b"mdhd" and len(payload) >= 24:
+                offset = 20 if payload[0] == 1 else 12
+                timescale = timescale or struct.unpack(">I", payload[offset : offset + 4])[0]
+            elif kind == b"trex" and len(payload) >= 16:
+                default_duration = struct.unpack(">I", payload[12:16])[0]
+                fragment_default = default_duration
+            elif kind == b"tfhd" and len(payload) >= 8:
+                flags = int.from_bytes(payload[1:4], "big")
+                offset = 8 + (8 if flags & 0x1 else 0) + (4 if flags & 0x2 else 0)
+                fragment_default = (
+                    struct.unpack(">I", payload[offset : offset + 4])[0]
+                    if flags & 0x8
+                    else default_duration
+                )
+            elif kind == b"trun" and len(payload) >= 8:
+                total += _trun_duration(payload, fragment_default)
+
+    walk(0, len(data))
+    if not timescale:
+        raise AudioError(NOT_AUDIO)
+    return total / timescale
+
+
+def _trun_duration(payload: bytes, default: int) -> int:
+    flags = int.from_bytes(payload[1:4], "big")
+    count = int.from_bytes(payload[4:8], "big")
+    if not flags & 0x100:
+        return count * default
+    pos = 8 + (4 if flags & 0x1 else 0) + (4 if flags & 0x4 else 0)
+    per_sample = 4 * sum(bool(flags & bit) for bit in (0x100, 0x200, 0x400, 0x800))
+    total = 0
+    for _ in range(count):
+        if pos + 4 > len(payload):
+            break
+        total += int(struct.unpack(">I", payload[pos : pos + 4])[0])
+        pos += per_sample
+    return total

@@ -188,3 +188,33 @@ def test_it_uses_the_declared_duration_of_a_webm_file_when_there_is_one():
 def test_a_truncated_webm_header_is_not_audio():
     with pytest.raises(AudioError):
         inspect_audio(b"\x1a\x45\xdf\xa3\x9f")
+
+
+def box(kind: bytes, payload: bytes) -> bytes:
+    return struct.pack(">I4s", 8 + len(payload), kind) + payload
+
+
+def fragmented_mp4(fragments: int, samples: int, per_sample: int) -> bytes:
+    """An MP4 laid out as MediaRecorder writes it: an empty header, timing in fragments."""
+    mdhd = box(b"mdhd", b"\x00" * 12 + struct.pack(">II", 48_000, 0) + b"\x00" * 4)
+    trex = box(b"trex", b"\x00" * 4 + struct.pack(">IIIII", 1, 1, per_sample, 0, 0))
+    moov = box(b"moov", box(b"trak", box(b"mdia", mdhd)) + box(b"mvex", trex))
+    moof = box(
+        b"moof",
+        box(
+            b"traf",
+            box(b"tfhd", b"\x00\x00\x00\x00" + struct.pack(">I", 1))
+            + box(b"trun", b"\x00\x00\x00\x00" + struct.pack(">I", samples)),
+        ),
+    )
+    return (
+        box(b"ftyp", b"isom\x00\x00\x02\x00isomiso6")
+        + moov
+        + (moof + box(b"mdat", b"")) * fragments
+    )
+
+
+def test_it_times_a_fragmented_mp4_from_its_fragments():
+    info = inspect_audio(fragmented_mp4(fragments=3, samples=50, per_sample=960))
+    assert (info.content_type, info.extension) == ("audio/mp4", ".m4a")
+    assert info.duration_seconds == pytest.approx(3 * 50 * 960 / 48_000)
