@@ -6,7 +6,7 @@ from typing import Any
 
 from django.db import models
 
-from tending.encryption.keys import decrypt, encrypt
+from tending.encryption.keys import decrypt, encrypt, is_ciphertext
 
 
 class EncryptedTextField(models.TextField):  # type: ignore[type-arg]
@@ -23,7 +23,16 @@ class EncryptedTextField(models.TextField):  # type: ignore[type-arg]
         value = super().get_prep_value(value)
         if value is None or value == "":
             return value
+        if is_ciphertext(str(value)):
+            # Already encrypted under a current key (a raw value copied back, or loaded from a
+            # dump): store it as it is. Encrypting it again would later show ciphertext as text.
+            return value
         return encrypt(str(value))
+
+    def value_to_string(self, obj: Any) -> str:
+        """Serialise (dumpdata) the stored, encrypted form: dumps never hold plaintext."""
+        value = self.value_from_object(obj)
+        return self.get_prep_value(value) or ""
 
     def from_db_value(self, value: Any, expression: Any, connection: Any) -> Any:
         if value is None or value == "":

@@ -49,6 +49,17 @@ def decrypt(stored: str) -> str:
         raise DecryptionError("No configured key decrypts this value.") from None
 
 
+def is_ciphertext(value: str) -> bool:
+    """Return True if `value` is Tending ciphertext that a configured key opens."""
+    if not value.startswith(PREFIX):
+        return False
+    try:
+        decrypt(value)
+    except DecryptionError:
+        return False
+    return True
+
+
 def rotate(stored: str) -> str:
     """Return `stored` re-encrypted under the newest key (any configured key may decrypt it)."""
     if not stored.startswith(PREFIX):

@@ -3,7 +3,13 @@ from __future__ import annotations
 from typing import Any
 
 from django.apps import AppConfig
-from django.db.models.signals import post_migrate
+from django.db.models.signals import post_delete, post_migrate
+
+
+def _remove_recording_file(sender: Any, instance: Any, **kwargs: Any) -> None:
+    from tending.practices.services import remove_recording_file
+
+    remove_recording_file(instance)
 
 
 def _load_builtin_library(sender: AppConfig, **kwargs: Any) -> None:
@@ -28,3 +34,5 @@ class PracticesConfig(AppConfig):
         from tending.practices import checks  # noqa: F401  (registers the system check)
 
         post_migrate.connect(_load_builtin_library, sender=self)
+        # Files are not rows: when a recording's row goes (even by cascade), its file follows.
+        post_delete.connect(_remove_recording_file, sender=self.get_model("PracticeRecording"))

@@ -9,6 +9,7 @@ what browsers' MediaRecorder produces and mutagen does not time: WebM (EBML) and
 from __future__ import annotations
 
 import io
+import math
 import struct
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -39,6 +40,14 @@ NOT_AUDIO = (
 
 def inspect_audio(content: bytes) -> AudioInfo:
     """Return what `content` is; raise AudioError unless it is a playable audio recording."""
+    try:
+        return _inspect(content)
+    except (struct.error, OverflowError, RecursionError, ValueError, IndexError):
+        # Malformed structure in a file that began like audio: still not audio.
+        raise AudioError(NOT_AUDIO) from None
+
+
+def _inspect(content: bytes) -> AudioInfo:
     head = content[:12]
     if head.startswith(b"\x1a\x45\xdf\xa3"):
         return AudioInfo("audio/webm", ".webm", _webm_duration(content))
@@ -73,17 +82,21 @@ def _length(kind: Any, content: bytes) -> float:
 
 
 def _positive(seconds: float | None) -> float:
-    if not seconds or seconds <= 0:
+    if seconds is None or not math.isfinite(seconds) or seconds <= 0:
         raise AudioError("This recording seems to be empty. Record or choose it again.")
     return float(seconds)
 
 
 # --- WebM (EBML) -------------------------------------------------------------------------
 
+EBML_HEADER, DOC_TYPE = 0x1A45DFA3, 0x4282
 SEGMENT, CLUSTER, INFO, BLOCK_GROUP = 0x18538067, 0x1F43B675, 0x1549A966, 0xA0
 TIMECODE_SCALE, DURATION, CLUSTER_TIMECODE = 0x2AD7B1, 0x4489, 0xE7
 SIMPLE_BLOCK, BLOCK = 0xA3, 0xA1
-CONTAINERS = {SEGMENT, CLUSTER, INFO, BLOCK_GROUP}
+CONTAINERS = {EBML_HEADER, SEGMENT, CLUSTER, INFO, BLOCK_GROUP}
+# A real recording of the longest allowed length has tens of thousands of elements; a file
+# padded with millions of tiny ones is not a recording and must not cost seconds of CPU.
+MAX_ELEMENTS = 200_000
 
 
 def _vint(data: bytes, pos: int, *, keep_marker: bool) -> tuple[int, int, bool]:
@@ -107,8 +120,10 @@ def _webm_duration(data: bytes) -> float:
     the latest block timestamp (cluster timecode plus block offset) stands in.
     """
     scale, declared, latest, cluster_time = 1_000_000, None, 0, 0
-    pos = 0
-    while pos < len(data):
+    doc_type, blocks, pos = b"", 0, 0
+    for _ in range(MAX_ELEMENTS):
+        if pos >= len(data):
+            break
         element, id_length, _ = _vint(data, pos, keep_marker=True)
         size, size_length, unknown = _vint(data, pos + id_length, keep_marker=False)
         body = pos + id_length + size_length
@@ -118,7 +133,9 @@ def _webm_duration(data: bytes) -> float:
         if unknown or body + size > len(data):
             break  # a truncated last element: use what was read
         payload = data[body : body + size]
-        if element == TIMECODE_SCALE:
+        if element == DOC_TYPE:
+            doc_type = payload.rstrip(b"\x00")
+        elif element == TIMECODE_SCALE:
             scale = int.from_bytes(payload, "big") or scale
         elif element == DURATION and size in (4, 8):
             declared = struct.unpack(">f" if size == 4 else ">d", payload)[0]
@@ -128,8 +145,14 @@ def _webm_duration(data: bytes) -> float:
             _, track_length, _ = _vint(payload, 0, keep_marker=False)
             offset = struct.unpack(">h", payload[track_length : track_length + 2])[0]
             latest = max(latest, cluster_time + offset)
+            blocks += 1
         pos = body + size
-    ticks = declared if declared else latest
+    else:
+        raise AudioError(NOT_AUDIO)
+    if doc_type != b"webm" or not blocks:
+        raise AudioError(NOT_AUDIO)
+    # Never trust a declared length below what the blocks show: the length cap depends on it.
+    ticks = max(declared or 0, latest)
     return _positive(ticks * scale / 1_000_000_000)
 
 
@@ -158,13 +181,15 @@ def _fragmented_mp4_duration(data: bytes) -> float:
     """Return the summed duration of every fragment's samples, in seconds."""
     timescale, default_duration, total = 0, 0, 0
 
-    def walk(start: int, end: int) -> None:
+    def walk(start: int, end: int, depth: int = 0) -> None:
         nonlocal timescale, default_duration, total
+        if depth > 8:  # real files nest five deep at most
+            raise AudioError(NOT_AUDIO)
         fragment_default = default_duration
         for kind, body, stop in _boxes(data, start, end):
             payload = data[body:stop]
             if kind in MP4_CONTAINERS:
-                walk(body, stop)
+                walk(body, stop, depth + 1)
             elif kind == b"mdhd" and len(payload) >= 24:
                 offset = 20 if payload[0] == 1 else 12
                 timescale = timescale or struct.unpack(">I", payload[offset : offset + 4])[0]

@@ -94,6 +94,7 @@ class PracticeForm(forms.Form):
     sources = forms.CharField(
         required=False, widget=forms.Textarea(attrs={"rows": 2}), help_text="One per line."
     )
+    version = forms.IntegerField(required=False, widget=forms.HiddenInput)
 
     def __init__(self, *args: Any, alternatives: list[tuple[str, str]], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -140,6 +141,7 @@ class PracticeForm(forms.Form):
             "cautions": "\n".join(practice.cautions),
             "alternatives": practice.alternatives,
             "sources": "\n".join(practice.sources),
+            "version": practice.version,
         }
 
 
@@ -199,7 +201,7 @@ class PracticeLogForm(forms.Form):
             minutes = cleaned.get("minutes")
             seconds = (minutes or 0) * 60
         started = cleaned.get("started_at") or now - timedelta(seconds=seconds)
-        if started > now + timedelta(minutes=5) or started < now - timedelta(days=2):
+        if started + timedelta(seconds=seconds) > now or started < now - timedelta(days=2):
             started = now - timedelta(seconds=seconds)  # a phone with a wrong clock
         cleaned["seconds_practised"] = seconds
         cleaned["started_at"] = started

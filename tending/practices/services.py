@@ -66,6 +66,10 @@ def practices_for(organisation_id: int) -> QuerySet[Practice]:
     )
 
 
+class StaleEdit(Exception):
+    """Someone saved the practice after this form was opened."""
+
+
 @transaction.atomic
 def save_practice(
     *, request: HttpRequest, clinician: Membership, practice: Practice | None, data: dict[str, Any]
@@ -82,8 +86,13 @@ def save_practice(
     else:
         if practice.is_builtin or practice.organisation_id != clinician.organisation_id:
             raise PermissionError("Built-in practices cannot be edited.")
+        # Lock the row: two clinicians saving at once must not silently overwrite each other.
+        practice = Practice.objects.select_for_update().get(pk=practice.pk)
+        if data.get("version") != practice.version:
+            raise StaleEdit
         practice.version += 1
         action = "practice.updated"
+    data = {name: value for name, value in data.items() if name != "version"}
     for name, value in data.items():
         setattr(practice, name, value)
     practice.save()
@@ -159,16 +168,13 @@ def save_recording(
         duration_seconds=audio.duration_seconds,
     )
     path = media_dir() / recording.file_name
-    path.write_bytes(content)
     try:
+        path.write_bytes(content)
         with transaction.atomic():
-            previous = PracticeRecording.objects.filter(
+            # Deleting the row removes its file after the commit (see apps.py).
+            PracticeRecording.objects.filter(
                 practice=practice, clinician_id=clinician.user_id
-            ).first()
-            if previous is not None:
-                old_path = media_dir() / previous.file_name
-                previous.delete()
-                transaction.on_commit(lambda: old_path.unlink(missing_ok=True))
+            ).delete()
             recording.save()
             record(
                 action="recording.saved",
@@ -185,7 +191,6 @@ def save_recording(
 
 @transaction.atomic
 def delete_recording(*, request: HttpRequest, recording: PracticeRecording) -> None:
-    path = media_dir() / recording.file_name
     record(
         action="recording.deleted",
         request=request,
@@ -193,4 +198,13 @@ def delete_recording(*, request: HttpRequest, recording: PracticeRecording) -> N
         target=recording,
     )
     recording.delete()
+
+
+def remove_recording_file(recording: PracticeRecording) -> None:
+    """Delete a recording's file once the deletion of its row has committed.
+
+    Runs for every deleted row, including cascades from a practice, person or organisation,
+    so no file outlives its row; a rolled-back deletion keeps its file.
+    """
+    path = media_dir() / recording.file_name
     transaction.on_commit(lambda: path.unlink(missing_ok=True))

@@ -139,3 +139,31 @@ def test_stop_and_ground_is_there_at_every_moment_and_saves_what_was_done(
     assert page.get_by_text("including that you stopped early").is_visible()
     assert page.get_by_role("heading", name="It stirred things up").is_visible()
     check_accessibility(page)
+
+
+def test_pause_holds_the_pacer_still_and_stopping_after_finishing_keeps_it_finished(new_page):
+    page = new_page(mobile=True)
+    page.clock.install()
+    sign_in(page, "sam@clients.riverside.example")
+    page.get_by_role("link", name="Practise", exact=True).click()
+    page.get_by_role("link", name="Compassionate break").click()
+    page.get_by_role("link", name="Begin").click()
+    page.get_by_role("button", name="Begin").click()
+    skip_to_tool(page)
+    page.clock.run_for(1_500)
+
+    circle = page.locator("[data-pacer-circle]")
+    page.get_by_role("button", name="Pause").click()
+    held = circle.evaluate("e => e.style.transform")
+    page.clock.run_for(3_000)
+    assert circle.evaluate("e => e.style.transform") == held
+    page.get_by_role("button", name="Resume").click()
+    page.clock.run_for(1_500)
+    assert circle.evaluate("e => e.style.transform") != held
+
+    page.get_by_role("button", name="I have finished").click()
+    page.get_by_role("link", name="Stop and ground").click()
+    page.get_by_role("button", name="Save what I did").click()
+    page.get_by_role("button", name="Save").click()
+    page.wait_for_url("**/practice-log/**")
+    assert not page.get_by_text("stopped early").is_visible()

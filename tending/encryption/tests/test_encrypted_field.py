@@ -117,3 +117,29 @@ def test_rotation_stops_without_changes_when_a_key_is_missing(world, keys):
     with pytest.raises(CommandError, match="cannot be decrypted"):
         call_command("rotate_field_keys")
     assert stored_note(log) == before
+
+
+def test_a_raw_encrypted_value_saved_back_is_never_encrypted_twice(world, keys):
+    log = make_log(world)
+    log.note = stored_note(log)  # e.g. copied from a raw query or a dump
+    log.save()
+    assert PracticeLog.objects.get(pk=log.pk).note == SECRET_NOTE
+
+
+def test_text_that_merely_looks_encrypted_is_still_encrypted(world, keys):
+    log = make_log(world, note="f1:gAAAAA this is what I typed")
+    assert stored_note(log) != "f1:gAAAAA this is what I typed"
+    assert PracticeLog.objects.get(pk=log.pk).note == "f1:gAAAAA this is what I typed"
+
+
+def test_a_dump_holds_ciphertext_and_loads_back_intact(world, keys, tmp_path):
+    import json
+
+    log = make_log(world)
+    dump = tmp_path / "logs.json"
+    call_command("dumpdata", "practices.practicelog", output=str(dump))
+    fields = json.loads(dump.read_text())[0]["fields"]
+    assert fields["note"].startswith("f1:") and "CANARY" not in dump.read_text()
+    PracticeLog.objects.all().delete()
+    call_command("loaddata", str(dump))
+    assert PracticeLog.objects.get(pk=log.pk).note == SECRET_NOTE

@@ -136,7 +136,9 @@ def test_a_clinician_writes_a_practice_for_their_organisation_and_revises_it(wor
     ]
     assert practice.version == 1
 
-    http.post(reverse("practice_edit", args=[practice.public_id]), practice_form(minutes="4"))
+    http.post(
+        reverse("practice_edit", args=[practice.public_id]), practice_form(minutes="4", version="1")
+    )
     practice.refresh_from_db()
     assert (practice.version, practice.minutes) == (2, 4)
     assert list(
@@ -176,3 +178,18 @@ def test_the_load_command_reports_what_changed(db, library_copy, capsys):
         "Built-in practices: 0 added, 1 updated.",
         "Built-in practices: 0 added, 0 updated.",
     ]
+
+
+def test_an_edit_made_on_an_older_version_is_not_saved_over_a_newer_one(world, http):
+    sign_in(http, world.clinician_a)
+    http.post(reverse("practice_create"), practice_form())
+    practice = Practice.objects.get(title="Kind hands")
+    url = reverse("practice_edit", args=[practice.public_id])
+    assert http.post(url, practice_form(minutes="4", version="1")).status_code == 302
+
+    stale = http.post(url, practice_form(minutes="9", summary="Older tab", version="1"))
+    assert stale.status_code == 400
+    assert b"Someone saved a newer version" in stale.content
+    assert b"Older tab" in stale.content
+    practice.refresh_from_db()
+    assert (practice.version, practice.minutes) == (2, 4)

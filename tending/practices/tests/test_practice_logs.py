@@ -52,7 +52,7 @@ def test_a_client_saves_a_practice_without_javascript(world, http, breathing):
 
 def test_the_player_fills_in_exact_timings_when_it_can(world, http, breathing):
     sign_in(http, world.client_a.user)
-    started = timezone.now() - timedelta(minutes=4)
+    started = timezone.now() - timedelta(minutes=5)
     save(http, breathing, seconds="245", started_at=started.isoformat(), outcome="stopped")
     log = PracticeLog.objects.get()
     assert log.seconds_practised == 245
@@ -170,3 +170,12 @@ def test_needs_attention_counts_stirred_up_only_within_fourteen_days():
     settled = session(date(2026, 11, 19), feeling="settling")
     assert not progress.needs_attention([old, recent, settled], now)
     assert progress.needs_attention([recent, session(date(2026, 11, 7), feeling="stirred_up")], now)
+
+
+def test_a_phone_clock_running_fast_never_ends_a_practice_before_it_began(world, http, breathing):
+    sign_in(http, world.client_a.user)
+    ahead = timezone.now() + timedelta(minutes=3)
+    save(http, breathing, seconds="120", started_at=ahead.isoformat())
+    log = PracticeLog.objects.get()
+    assert log.started_at <= log.ended_at <= timezone.now()
+    assert (log.ended_at - log.started_at).total_seconds() == pytest.approx(120, abs=1)

@@ -218,3 +218,60 @@ def test_it_times_a_fragmented_mp4_from_its_fragments():
     info = inspect_audio(fragmented_mp4(fragments=3, samples=50, per_sample=960))
     assert (info.content_type, info.extension) == ("audio/mp4", ".m4a")
     assert info.duration_seconds == pytest.approx(3 * 50 * 960 / 48_000)
+
+
+def nested(kind: bytes, depth: int) -> bytes:
+    inner = b""
+    for _ in range(depth):
+        inner = box(kind, inner)
+    return inner
+
+
+@pytest.mark.parametrize(
+    "content",
+    [
+        # a block whose track number runs past its end
+        ebml(0x1A45DFA3, ebml(0x4282, b"webm"))
+        + ebml(0x18538067, ebml(0x1F43B675, ebml(0xE7, b"\x00") + ebml(0xA3, b"\x20\x00\x00\x80"))),
+        # a timecode scale far beyond any real file
+        ebml(0x1A45DFA3, ebml(0x4282, b"webm"))
+        + ebml(0x18538067, ebml(0x1549A966, ebml(0x2AD7B1, b"\xff" * 200)) + simple_block(5)),
+        # a declared duration that is not a number
+        webm(declared_ms=float("nan")),
+        # EBML that is not WebM, or WebM with no audio blocks at all
+        ebml(0x1A45DFA3, ebml(0x4282, b"matroska")) + ebml(0x18538067, simple_block(5)),
+        ebml(0x1A45DFA3, ebml(0x4282, b"webm")) + ebml(0x18538067, b"<html>" * 50),
+        # MP4 boxes nested a thousand deep
+        box(b"ftyp", b"isom") + nested(b"moof", 1000),
+        # a fragment header too short for the fields its flags promise
+        box(b"ftyp", b"isom")
+        + box(b"moof", box(b"traf", box(b"tfhd", b"\x00\x00\x00\x08" + b"\x00" * 4))),
+    ],
+)
+def test_malformed_recordings_are_refused_quickly_and_never_crash(content):
+    with pytest.raises(AudioError):
+        inspect_audio(content)
+
+
+def test_a_declared_webm_duration_cannot_hide_a_longer_recording():
+    assert inspect_audio(webm(declared_ms=500.0)).duration_seconds == pytest.approx(2.5)
+
+
+def test_a_range_header_with_absurd_numbers_is_refused_not_a_crash(world, http, media, breathing):
+    recording = make_recording(world.clinician_a, breathing)
+    sign_in(http, world.client_a.user)
+    response = http.get(recording.get_absolute_url(), HTTP_RANGE="bytes=" + "1" * 5000 + "-")
+    assert response.status_code == 416
+
+
+def test_deleting_a_practice_removes_its_recordings_files(
+    world, media, django_capture_on_commit_callbacks
+):
+    from tending.testing.practice_records import make_practice
+
+    practice = make_practice(world.org_a, world.clinician_a, "practice_gone")
+    make_recording(world.clinician_a, practice)
+    assert len(stored_files(media)) == 1
+    with django_capture_on_commit_callbacks(execute=True):
+        practice.delete()
+    assert stored_files(media) == []

@@ -16,7 +16,7 @@ from tending.accounts.access import (
 )
 from tending.practices.forms import LENGTHS, LibraryFilterForm, PracticeForm, RecordingForm
 from tending.practices.models import Practice, PracticeRecording
-from tending.practices.services import practices_for, save_practice
+from tending.practices.services import StaleEdit, practices_for, save_practice
 
 
 def practice_for_request(request: HttpRequest, practice_id: UUID) -> Practice:
@@ -103,14 +103,23 @@ def _practice_form_page(request: HttpRequest, practice: Practice | None) -> Http
     if request.method == "POST":
         form = PracticeForm(request.POST, alternatives=choices)
         if form.is_valid():
-            saved = save_practice(
-                request=request,
-                clinician=request.membership,  # type: ignore[attr-defined]
-                practice=practice,
-                data=form.cleaned_data,
-            )
-            messages.success(request, f"“{saved.title}” is saved for your organisation.")
-            return redirect(saved)
+            try:
+                saved = save_practice(
+                    request=request,
+                    clinician=request.membership,  # type: ignore[attr-defined]
+                    practice=practice,
+                    data=form.cleaned_data,
+                )
+            except StaleEdit:
+                form.add_error(
+                    None,
+                    "Someone saved a newer version of this practice while you were editing. "
+                    "Your changes are below: open the practice again in a new tab, then "
+                    "copy them across.",
+                )
+            else:
+                messages.success(request, f"“{saved.title}” is saved for your organisation.")
+                return redirect(saved)
     else:
         initial = PracticeForm.initial_for(practice) if practice else {}
         form = PracticeForm(initial=initial, alternatives=choices)

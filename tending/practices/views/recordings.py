@@ -31,7 +31,7 @@ from tending.practices.services import delete_recording, media_dir, save_recordi
 from tending.practices.views.library import detail_page, practice_for_request
 
 CHUNK = 64 * 1024
-RANGE = re.compile(r"^bytes=(\d*)-(\d*)$")
+RANGE = re.compile(r"^bytes=(\d{0,15})-(\d{0,15})$")  # 15 digits: far beyond any file
 
 
 @require_POST

@@ -31,9 +31,20 @@
     ].filter((phase) => phase.ms > 0);
   }
 
-  function tone(high) {
+  // Phones allow sound only from a tap: make the audio context when the box is ticked.
+  setting("tone").addEventListener("change", () => {
     if (!setting("tone").checked) return;
     audio = audio || new (window.AudioContext || window.webkitAudioContext)();
+    audio.resume();
+  });
+
+  function start() {
+    window.cancelAnimationFrame(frame); // never two animation loops at once
+    frame = window.requestAnimationFrame(draw);
+  }
+
+  function tone(high) {
+    if (!setting("tone").checked || !audio) return;
     const oscillator = audio.createOscillator();
     const gain = audio.createGain();
     oscillator.type = "sine";
@@ -79,16 +90,19 @@
     frame = window.requestAnimationFrame(draw);
   }
 
+  let running = false;
   root.addEventListener("tending:tool-start", () => {
     startedAt = root.practiceClock();
     lastPhase = "";
-    frame = window.requestAnimationFrame(draw);
+    running = true;
+    start();
   });
   root.addEventListener("tending:pause", () => window.cancelAnimationFrame(frame));
   root.addEventListener("tending:resume", () => {
-    if (startedAt !== null) frame = window.requestAnimationFrame(draw);
+    if (running) start();
   });
   root.addEventListener("tending:tool-stop", () => {
+    running = false;
     window.cancelAnimationFrame(frame);
     words.textContent = "Finished";
   });

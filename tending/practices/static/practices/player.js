@@ -15,6 +15,7 @@
   const kind = root.dataset.playerKind;
   const tool = root.querySelector(kind === "pacer" ? "[data-pacer]" : "[data-timer]");
   const field = (name) => root.querySelector(`[name="${name}"]`);
+  const voice = root.querySelector("[data-recording]");
 
   let practiceStartedAt = null; // Date.now() when "Begin" was pressed
   let pausedSince = null; // Date.now() when paused, or null
@@ -22,6 +23,7 @@
   let stepIndex = -1;
   let stepStartedAt = 0; // practice-clock milliseconds when the current step began
   let ticking = null;
+  let ended = false; // the practice has finished or been stopped: the outcome is settled
 
   const now = () => Date.now();
   // Milliseconds practised so far, not counting pauses.
@@ -31,10 +33,11 @@
     return Math.max(0, end - practiceStartedAt - pausedTotal);
   };
 
-  function show(name) {
+  function show(name, { focus = true } = {}) {
     for (const stage of stages) stage.hidden = stage.dataset.stage !== name;
     const heading = root.querySelector(`[data-stage="${name}"] h2`);
-    if (heading) {
+    if (heading && focus) {
+      // Move screen readers and keyboards to the new stage, as a new page would.
       heading.setAttribute("tabindex", "-1");
       heading.focus({ preventScroll: false });
     }
@@ -88,6 +91,7 @@
   function setPaused(paused) {
     if (paused && pausedSince === null) {
       pausedSince = now();
+      if (voice) voice.pause();
       emit("pause");
     } else if (!paused && pausedSince !== null) {
       pausedTotal += now() - pausedSince;
@@ -101,6 +105,9 @@
   }
 
   function end(outcome) {
+    if (voice) voice.pause();
+    if (ended) return; // stopping after finishing must not relabel a finished practice
+    ended = true;
     const seconds = Math.round(practised() / 1000);
     window.clearInterval(ticking);
     emit("tool-stop");
@@ -114,7 +121,7 @@
     if (!action) return;
     if (action === "begin") begin();
     if (action === "pause") setPaused(pausedSince === null);
-    if (action === "next") showStep(stepIndex + 1);
+    if (action === "next" && pausedSince === null) showStep(stepIndex + 1);
     if (action === "finish") {
       end("completed");
       show("after");
@@ -146,5 +153,7 @@
   // Hand the clock to the tools (pacer, timer) so they follow pauses.
   root.practiceClock = practised;
   // A form sent back with a problem opens where the problem is: the check-in and save.
-  show(root.hasAttribute("data-has-errors") ? "after" : "before");
+  show(root.hasAttribute("data-has-errors") ? "after" : "before", {
+    focus: root.hasAttribute("data-has-errors"),
+  });
 })();

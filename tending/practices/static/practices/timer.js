@@ -23,7 +23,7 @@
   let audio = null;
 
   function bell(strength) {
-    audio = audio || new (window.AudioContext || window.webkitAudioContext)();
+    if (!audio) return;
     const start = audio.currentTime;
     for (const [frequency, level] of [[528, 0.12], [1056, 0.04]]) {
       const oscillator = audio.createOscillator();
@@ -62,6 +62,11 @@
   }
 
   startButton.addEventListener("click", () => {
+    // Made during the tap, as phones require, so that later bells can sound.
+    if (bells.checked || intervalSelect.value !== "0") {
+      audio = audio || new (window.AudioContext || window.webkitAudioContext)();
+      audio.resume();
+    }
     durationMs = Number(minutesSelect.value) * 60 * 1000;
     intervalMs = Number(intervalSelect.value) * 60 * 1000;
     intervalsRung = 0;
