@@ -18,7 +18,9 @@ from django.test import Client
 from django.urls import NoReverseMatch, URLPattern, URLResolver, get_resolver, reverse
 
 from tending.accounts.models import ClientProfile, CrisisContact, Invitation, Organisation
+from tending.measures.models import MeasureRequest, Response, RiskAlert
 from tending.practices.models import Practice, PracticeLog, PracticeRecording
+from tending.testing.measure_records import measure_records
 from tending.testing.personas import World, sign_in
 from tending.testing.practice_records import make_log, make_practice, make_recording
 
@@ -42,6 +44,9 @@ TARGETS = {
     "practice": ("practice_id", ["builtin", "practice_a", "practice_b"]),
     "log": ("log_id", ["log_a", "log_shared"]),
     "recording": ("recording_id", ["recording_a"]),
+    "measure_request": ("request_id", ["request_a"]),
+    "response": ("response_id", ["response_a"]),
+    "alert": ("alert_id", ["alert_a"]),
 }
 
 # What each persona may ever see named on a page.
@@ -122,6 +127,14 @@ def _owns_recording(world, extras, persona, target) -> bool:
     return persona == "clinician_a"
 
 
+def _client_a_only(world, extras, persona, target) -> bool:
+    return persona == "client_a"
+
+
+def _clinician_a_only(world, extras, persona, target) -> bool:
+    return persona == "clinician_a"
+
+
 PUBLIC = Rule(public=True)
 RULES: dict[str, Rule] = {
     "home": Rule(allowed=SIGNED_IN),
@@ -164,6 +177,15 @@ RULES: dict[str, Rule] = {
     "client_practice": Rule(target="client", owner=_clinician_of),
     "recording_audio": Rule(target="recording", owner=_hears_recording),
     "recording_delete": Rule(method="POST", target="recording", owner=_owns_recording),
+    "questionnaire_list": Rule(allowed=frozenset({"client_a", "client_b"})),
+    "questionnaire_take": Rule(target="measure_request", owner=_client_a_only),
+    "response_detail": Rule(target="response", owner=_client_a_only),
+    "client_measures": Rule(target="client", owner=_clinician_of),
+    "measure_request": Rule(method="POST", target="client", owner=_clinician_of),
+    "paper_entry": Rule(target="client", owner=_clinician_of, kwargs={"measure_key": "phq9"}),
+    "risk_alert_detail": Rule(target="alert", owner=_clinician_a_only),
+    "response_fhir": Rule(target="response", owner=_clinician_a_only),
+    "questionnaire_fhir": Rule(allowed=CLINICIANS, kwargs={"measure_key": "phq9"}),
 }
 # Django's admin is for server operators only; no persona here is one.
 ADMIN_PUBLIC = {"admin:login"}
@@ -214,6 +236,9 @@ def _snapshot() -> tuple[object, ...]:
         list(Practice.objects.values_list("pk", "version", "title").order_by("pk")),
         list(PracticeLog.objects.values_list("pk", "token").order_by("pk")),
         list(PracticeRecording.objects.values_list("pk", "size_bytes").order_by("pk")),
+        list(Response.objects.values_list("pk", "token").order_by("pk")),
+        list(MeasureRequest.objects.values_list("pk", "completed_at").order_by("pk")),
+        list(RiskAlert.objects.values_list("pk", "acknowledged_at").order_by("pk")),
     )
 
 
@@ -253,6 +278,7 @@ def extras(world, settings, tmp_path) -> dict[str, object]:
             world.client_a, builtin, note="Note CANARY-log_shared", note_shared=True
         ),
         "recording_a": make_recording(world.clinician_a, builtin),
+        **measure_records(world),
     }
 
 

@@ -1,0 +1,1 @@
+"""Questionnaires: definitions, exact scoring, reliable change, risk alerts and FHIR export."""

@@ -1,0 +1,20 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.management.base import BaseCommand
+
+from tending.measures.models import RiskAlert
+from tending.measures.services import notify_clinician
+
+
+class Command(BaseCommand):
+    help = (
+        "E-mail clinicians about open risk alerts whose notification has not gone out yet (for "
+        "example because the mail server was down). Sends no clinical content. Run it from cron."
+    )
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        pending = RiskAlert.objects.filter(acknowledged_at=None, notified_at=None)
+        sent = sum(notify_clinician(alert.pk) for alert in pending)
+        self.stdout.write(f"Sent {sent} of {pending.count() + sent} pending notifications.")

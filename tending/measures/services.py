@@ -1,0 +1,251 @@
+"""Questionnaire workflows: asking, answering, raising and acknowledging risk alerts."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from typing import Any
+from uuid import UUID
+
+from django.core.mail import send_mail
+from django.db import IntegrityError, transaction
+from django.http import HttpRequest
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone
+
+from tending.accounts.models import ClientProfile, Organisation, User
+from tending.accounts.services import absolute_url
+from tending.audit.services import record
+from tending.measures.definitions import Definition
+from tending.measures.models import MeasureRequest, MeasureWording, Response, RiskAlert
+from tending.measures.scoring import score
+
+logger = logging.getLogger(__name__)
+
+
+@transaction.atomic
+def request_measure(
+    *,
+    request: HttpRequest,
+    clinician: User,
+    client: ClientProfile,
+    definition: Definition,
+    show_summary: bool,
+) -> tuple[MeasureRequest, bool]:
+    """Ask `client` to complete `definition` now. An open request for it is reused."""
+    existing = MeasureRequest.objects.filter(
+        client=client, measure_key=definition.key, completed_at=None
+    ).first()
+    if existing is not None:
+        return existing, False
+    asked = MeasureRequest.objects.create(
+        client=client,
+        measure_key=definition.key,
+        requested_by=clinician,
+        show_summary=show_summary,
+    )
+    record(
+        action="measure.requested",
+        request=request,
+        client=client,
+        target=asked,
+        detail={"measure": definition.key},
+    )
+    return asked, True
+
+
+def submit_response(
+    *,
+    request: HttpRequest,
+    client: ClientProfile,
+    definition: Definition,
+    answers: dict[int, int | None],
+    token: UUID,
+    entered_by: User,
+    source: str,
+    measure_request: MeasureRequest | None = None,
+) -> tuple[Response, bool]:
+    """Score and store a response, and raise a risk alert in the same transaction.
+
+    Return (response, created). The same token sent again returns the first response and
+    creates nothing: no second response and no second alert.
+    """
+    result = score(definition, answers)
+    try:
+        with transaction.atomic():
+            response = Response.objects.create(
+                client=client,
+                token=token,
+                request=measure_request,
+                measure_key=definition.key,
+                measure_version=definition.version,
+                source=source,
+                entered_by=entered_by,
+                answers={str(number): value for number, value in answers.items()},
+                complete=result.complete,
+                total=result.total,
+                band=result.band or "",
+                subscales=result.subscales,
+                completed_at=timezone.now(),
+            )
+            record(
+                action="measure.submitted",
+                request=request,
+                actor=entered_by,
+                client=client,
+                target=response,
+                detail={"measure": definition.key, "source": source},
+            )
+            if result.has_risk:
+                _raise_alert(
+                    request,
+                    response,
+                    definition,
+                    result.risk_items,
+                    result.high_priority_risk_items,
+                    result.missing_risk_items,
+                )
+            if measure_request is not None:
+                MeasureRequest.objects.filter(pk=measure_request.pk, completed_at=None).update(
+                    completed_at=response.completed_at
+                )
+            return response, True
+    except IntegrityError:
+        existing = Response.objects.filter(client=client, token=token).first()
+        if existing is None:
+            raise
+        return existing, False
+
+
+def _raise_alert(
+    request: HttpRequest,
+    response: Response,
+    definition: Definition,
+    positive: tuple[int, ...],
+    high: tuple[int, ...],
+    missing: tuple[int, ...],
+) -> RiskAlert:
+    answers = response.answer_map()
+    alert = RiskAlert.objects.create(
+        client=response.client,
+        response=response,
+        measure_key=definition.key,
+        items=[{"item": n, "answer": answers.get(n)} for n in sorted({*positive, *missing})],
+        # A blank risk item is not a reassuring answer: it gets the same priority as a high one.
+        priority=RiskAlert.Priority.HIGH if high or missing else RiskAlert.Priority.STANDARD,
+    )
+    record(
+        action="risk_alert.created",
+        request=request,
+        client=response.client,
+        target=alert,
+        detail={"measure": definition.key, "priority": alert.priority},
+    )
+    transaction.on_commit(lambda: notify_clinician(alert.pk))
+    return alert
+
+
+def notify_clinician(alert_id: int) -> bool:
+    """E-mail the client's clinician that an alert is waiting. No clinical content is sent.
+
+    Return True if sent. A failure leaves `notified_at` empty, so
+    `tending send-risk-notifications` can try again; the alert itself is already saved.
+    """
+    alert = RiskAlert.objects.select_related("client__primary_clinician").get(pk=alert_id)
+    clinician = alert.client.primary_clinician
+    context = {
+        "clinician": clinician,
+        "link": absolute_url(None, reverse("risk_alert_detail", args=[alert.public_id])),
+    }
+    try:
+        send_mail(
+            subject="Tending: an answer needs your attention",
+            message=render_to_string("measures/email/risk_alert.txt", context),
+            from_email=None,
+            recipient_list=[clinician.email],
+        )
+    except Exception:  # any mail failure: the alert stays on screen; retried by command
+        logger.exception("Risk alert %s: notification not sent", alert.public_id)
+        return False
+    RiskAlert.objects.filter(pk=alert.pk).update(notified_at=timezone.now())
+    return True
+
+
+@transaction.atomic
+def acknowledge_alert(*, request: HttpRequest, alert: RiskAlert, note: str) -> bool:
+    """Close an open alert with the clinician's note. Return False if it was already closed."""
+    locked = RiskAlert.objects.select_for_update().get(pk=alert.pk)
+    if locked.acknowledged_at is not None:
+        return False
+    locked.acknowledged_at = timezone.now()
+    locked.acknowledged_by = request.user  # type: ignore[assignment]
+    locked.acknowledgement = note
+    locked.save(update_fields=["acknowledged_at", "acknowledged_by", "acknowledgement"])
+    record(
+        action="risk_alert.acknowledged",
+        request=request,
+        client=locked.client,
+        target=locked,
+    )
+    return True
+
+
+@dataclass(frozen=True)
+class Presentation:
+    """What a person sees for a measure: licensed wording where it ships or was imported."""
+
+    instructions: str
+    items: list[str]
+    labels: list[str]
+
+
+def _labels(definition: Definition) -> list[str]:
+    """Scale labels, with the bare number where only the end anchors are known."""
+    values = range(definition.scale.min, definition.scale.max + 1)
+    return [
+        label or str(value) for value, label in zip(values, definition.scale.labels, strict=True)
+    ]
+
+
+def presentation_for(definition: Definition, organisation: Organisation) -> Presentation:
+    if definition.includes_wording:
+        return Presentation(
+            instructions=definition.instructions or "",
+            items=[item.text or "" for item in definition.items],
+            labels=_labels(definition),
+        )
+    imported = MeasureWording.objects.filter(
+        organisation=organisation, measure_key=definition.key
+    ).first()
+    if imported is not None and len(imported.items) == definition.item_count:
+        return Presentation(imported.instructions, list(imported.items), list(imported.labels))
+    return Presentation(
+        instructions="Answer each item with the number that fits best.",
+        items=[f"Item {item.number}" for item in definition.items],
+        labels=_labels(definition),
+    )
+
+
+@transaction.atomic
+def import_wording(
+    *, organisation: Organisation, definition: Definition, data: dict[str, Any]
+) -> MeasureWording:
+    """Store an organisation's licensed wording for a scoring-only measure."""
+    wording, _ = MeasureWording.objects.update_or_create(
+        organisation=organisation,
+        measure_key=definition.key,
+        defaults={
+            "measure_version": definition.version,
+            "instructions": data.get("instructions") or "",
+            "items": data["items"],
+            "labels": data["labels"],
+            "licence": data["licence"],
+        },
+    )
+    record(
+        action="measure.wording_imported",
+        organisation=organisation,
+        detail={"measure": definition.key, "version": definition.version},
+    )
+    return wording

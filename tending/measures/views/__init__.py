@@ -1,0 +1,1 @@
+"""Questionnaire views: the client's side and the clinician's side."""

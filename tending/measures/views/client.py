@@ -1,0 +1,82 @@
+"""A client's questionnaires: what is waiting, answering one, and what happens next."""
+
+from __future__ import annotations
+
+import uuid
+from uuid import UUID
+
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+
+from tending.accounts.access import client_required
+from tending.accounts.models import ClientProfile
+from tending.measures.definitions import get_definition
+from tending.measures.forms import QuestionnaireForm
+from tending.measures.models import MeasureRequest, Response, RiskAlert
+from tending.measures.services import presentation_for, submit_response
+
+
+def _profile(request: HttpRequest) -> ClientProfile:
+    profile: ClientProfile = request.client_profile  # type: ignore[attr-defined]
+    return profile
+
+
+@client_required
+def questionnaire_list(request: HttpRequest) -> HttpResponse:
+    waiting = MeasureRequest.objects.filter(client=_profile(request), completed_at=None)
+    rows = [
+        {"request": asked, "definition": get_definition(asked.measure_key)} for asked in waiting
+    ]
+    return render(request, "measures/questionnaire_list.html", {"rows": rows})
+
+
+@client_required
+def questionnaire_take(request: HttpRequest, request_id: UUID) -> HttpResponse:
+    profile = _profile(request)
+    asked = MeasureRequest.objects.filter(public_id=request_id, client=profile).first()
+    if asked is None:
+        raise Http404
+    if asked.completed_at is not None and request.method == "GET":
+        done = Response.objects.filter(request=asked).first()
+        return redirect(done) if done else redirect("questionnaire_list")
+    definition = get_definition(asked.measure_key)
+    presentation = presentation_for(definition, profile.organisation)
+    form = QuestionnaireForm(
+        request.POST if request.method == "POST" else None,
+        initial={"token": uuid.uuid4()},
+        definition=definition,
+        presentation=presentation,
+        all_required=True,
+    )
+    if request.method == "POST" and form.is_valid():
+        response, _ = submit_response(
+            request=request,
+            client=profile,
+            definition=definition,
+            answers=form.answers(),
+            token=form.cleaned_data["token"],
+            entered_by=profile.user,  # type: ignore[arg-type]
+            source=Response.Source.CLIENT,
+            measure_request=asked,
+        )
+        return redirect(response)
+    context = {"form": form, "definition": definition, "presentation": presentation}
+    status = 400 if form.errors else 200
+    return render(request, "measures/questionnaire_take.html", context, status=status)
+
+
+@client_required
+def response_detail(request: HttpRequest, response_id: UUID) -> HttpResponse:
+    response = Response.objects.filter(public_id=response_id, client=_profile(request)).first()
+    if response is None:
+        raise Http404
+    definition = get_definition(response.measure_key)
+    alert = RiskAlert.objects.filter(response=response).first()
+    show_summary = bool(response.request and response.request.show_summary)
+    context = {
+        "response": response,
+        "definition": definition,
+        "alert": alert,
+        "show_summary": show_summary and alert is None,
+    }
+    return render(request, "measures/response_detail.html", context)

@@ -1,0 +1,202 @@
+"""A clinician's view of a client's questionnaires, paper entry, risk alerts and FHIR export."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+from uuid import UUID
+
+from django.contrib import messages
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
+
+from tending.accounts.access import caseload_for, clinician_required, get_client_for_user
+from tending.audit.services import record
+from tending.measures import fhir
+from tending.measures.definitions import Definition, get_definition, load_definitions
+from tending.measures.forms import AcknowledgeForm, QuestionnaireForm, RequestForm
+from tending.measures.models import MeasureRequest, Response, RiskAlert
+from tending.measures.reliable_change import ChangeError, classify_change
+from tending.measures.services import (
+    acknowledge_alert,
+    presentation_for,
+    request_measure,
+    submit_response,
+)
+
+
+def _definition_or_404(key: str) -> Definition:
+    try:
+        return get_definition(key)
+    except KeyError:
+        raise Http404 from None
+
+
+def _history(responses: list[Response], definition: Definition) -> list[dict[str, Any]]:
+    """Each response with change since the first (baseline) and the previous complete one."""
+    rows, baseline, previous = [], None, None
+    for response in responses:  # oldest first
+        row: dict[str, Any] = {
+            "response": response,
+            "since_baseline": None,
+            "since_last": None,
+            "subscale_values": [response.subscales.get(sub.key) for sub in definition.subscales],
+        }
+        if response.complete and response.total is not None and definition.total is not None:
+            try:
+                if baseline is not None:
+                    row["since_baseline"] = classify_change(definition, baseline, response.total)
+                if previous is not None:
+                    row["since_last"] = classify_change(definition, previous, response.total)
+            except ChangeError:
+                row["no_change_rule"] = True
+            baseline = response.total if baseline is None else baseline
+            previous = response.total
+        rows.append(row)
+    return list(reversed(rows))  # newest first on the page
+
+
+@clinician_required
+def client_measures(request: HttpRequest, client_id: UUID) -> HttpResponse:
+    client = get_client_for_user(request, client_id)
+    record(action="client.measures_viewed", request=request, client=client, target=client)
+    responses = list(Response.objects.filter(client=client).order_by("completed_at", "id"))
+    definitions = load_definitions()
+    measures = []
+    for key in sorted({r.measure_key for r in responses}):
+        definition = definitions[key]
+        own = [r for r in responses if r.measure_key == key]
+        measures.append({"definition": definition, "rows": _history(own, definition)})
+    context = {
+        "client": client,
+        "measures": measures,
+        "alerts": RiskAlert.objects.filter(client=client, acknowledged_at=None),
+        "request_form": RequestForm(),
+        "waiting": MeasureRequest.objects.filter(client=client, completed_at=None),
+        "definitions": sorted(definitions.values(), key=lambda d: d.short_title),
+    }
+    return render(request, "measures/client_measures.html", context)
+
+
+@require_POST
+@clinician_required
+def measure_request(request: HttpRequest, client_id: UUID) -> HttpResponse:
+    client = get_client_for_user(request, client_id)
+    form = RequestForm(request.POST)
+    if form.is_valid():
+        definition = _definition_or_404(form.cleaned_data["measure"])
+        _, created = request_measure(
+            request=request,
+            clinician=request.membership.user,  # type: ignore[attr-defined]
+            client=client,
+            definition=definition,
+            show_summary=form.cleaned_data["show_summary"],
+        )
+        messages.success(
+            request,
+            f"{client.name} will see the {definition.short_title} on their Today page."
+            if created
+            else f"The {definition.short_title} is already waiting for {client.name}.",
+        )
+    else:
+        messages.error(request, "Choose a questionnaire.")
+    return redirect("client_measures", client_id=client.public_id)
+
+
+@clinician_required
+def paper_entry(request: HttpRequest, client_id: UUID, measure_key: str) -> HttpResponse:
+    client = get_client_for_user(request, client_id)
+    definition = _definition_or_404(measure_key)
+    presentation = presentation_for(definition, client.organisation)
+    form = QuestionnaireForm(
+        request.POST if request.method == "POST" else None,
+        initial={"token": uuid.uuid4()},
+        definition=definition,
+        presentation=presentation,
+        all_required=False,
+    )
+    if request.method == "POST" and form.is_valid():
+        response, _ = submit_response(
+            request=request,
+            client=client,
+            definition=definition,
+            answers=form.answers(),
+            token=form.cleaned_data["token"],
+            entered_by=request.user,  # type: ignore[arg-type]
+            source=Response.Source.PAPER,
+        )
+        if not response.complete:
+            messages.warning(request, "Saved as incomplete: unanswered items mean no total.")
+        else:
+            messages.success(request, f"{definition.short_title} saved.")
+        return redirect("client_measures", client_id=client.public_id)
+    context = {
+        "client": client,
+        "definition": definition,
+        "presentation": presentation,
+        "form": form,
+    }
+    status = 400 if form.errors else 200
+    return render(request, "measures/paper_entry.html", context, status=status)
+
+
+def _alert_for(request: HttpRequest, alert_id: UUID) -> RiskAlert:
+    alert = (
+        RiskAlert.objects.select_related("client", "response")
+        .filter(public_id=alert_id, client__in=caseload_for(request))
+        .first()
+    )
+    if alert is None:
+        raise Http404
+    return alert
+
+
+@clinician_required
+def risk_alert_detail(request: HttpRequest, alert_id: UUID) -> HttpResponse:
+    alert = _alert_for(request, alert_id)
+    record(action="risk_alert.viewed", request=request, client=alert.client, target=alert)
+    definition = get_definition(alert.measure_key)
+    presentation = presentation_for(definition, alert.client.organisation)
+    items = [
+        {
+            "number": entry["item"],
+            "text": presentation.items[entry["item"] - 1],
+            "answer": entry["answer"],
+            "label": None
+            if entry["answer"] is None
+            else presentation.labels[entry["answer"] - definition.scale.min],
+        }
+        for entry in alert.items
+    ]
+    form = AcknowledgeForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        if acknowledge_alert(request=request, alert=alert, note=form.cleaned_data["note"]):
+            messages.success(request, "Alert acknowledged.")
+        return redirect("client_measures", client_id=alert.client.public_id)
+    context = {"alert": alert, "definition": definition, "items": items, "form": form}
+    return render(request, "measures/risk_alert.html", context, status=400 if form.errors else 200)
+
+
+@clinician_required
+def response_fhir(request: HttpRequest, response_id: UUID) -> JsonResponse:
+    response = (
+        Response.objects.select_related("client")
+        .filter(public_id=response_id, client__in=caseload_for(request))
+        .first()
+    )
+    if response is None:
+        raise Http404
+    record(action="response.exported", request=request, client=response.client, target=response)
+    definition = get_definition(response.measure_key)
+    presentation = presentation_for(definition, response.client.organisation)
+    body = fhir.questionnaire_response(response, definition, presentation)
+    return JsonResponse(body, content_type="application/fhir+json")
+
+
+@clinician_required
+def questionnaire_fhir(request: HttpRequest, measure_key: str) -> JsonResponse:
+    definition = _definition_or_404(measure_key)
+    organisation = request.membership.organisation  # type: ignore[attr-defined]
+    body = fhir.questionnaire(definition, presentation_for(definition, organisation))
+    return JsonResponse(body, content_type="application/fhir+json")
