@@ -166,6 +166,8 @@ def test_demo_data_loads_once_and_prints_working_sign_ins(tmp_path):
     # work; the 10 clients with accounts have practice history; one is flagged stirred up.
     assert result.stdout.split() == ["2", "2", "4", "12", "1", "1", "10", "1"], result.stderr
     assert "Practice history: 0 new practice logs." in second.stdout
+    assert "Questionnaire history: 100 new responses." in first.stdout  # 10 clients x 2 x 5
+    assert "Questionnaire history: 0 new responses." in second.stdout
 
 
 def test_demo_data_names_a_bad_authenticator_secret_in_one_line(tmp_path):

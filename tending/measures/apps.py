@@ -8,5 +8,11 @@ class MeasuresConfig(AppConfig):
     label = "measures"
     verbose_name = "Questionnaires"
 
+    def load_demo_data(self) -> str:
+        """Called by `tending demo-data` after the demo organisations exist."""
+        from tending.measures.demo import load_measure_history
+
+        return f"Questionnaire history: {load_measure_history()} new responses."
+
     def ready(self) -> None:
         from tending.measures import checks  # noqa: F401  (registers the system check)
