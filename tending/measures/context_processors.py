@@ -13,15 +13,18 @@ def measures_waiting(request: HttpRequest) -> dict[str, Any]:
     """
 
     def alerts() -> list[Any]:
+        from django.db.models import Case, Value, When
+
         from tending.accounts.access import caseload_for
         from tending.measures.models import RiskAlert
 
         if getattr(request.user, "role", "") != "clinician":
             return []
+        high_first = Case(When(priority=RiskAlert.Priority.HIGH, then=Value(0)), default=Value(1))
         return list(
             RiskAlert.objects.filter(client__in=caseload_for(request), acknowledged_at=None)
             .select_related("client")
-            .order_by("-priority", "created_at")  # "standard" sorts after "high"
+            .order_by(high_first, "created_at")
         )
 
     def waiting() -> list[Any]:

@@ -294,7 +294,14 @@ def parse_definition(data: Any) -> Definition:
             raise ValueError(f"risk item {number} is not an item of the measure")
         if not isinstance(at_least, int) or not low < at_least <= high:
             raise ValueError(f"risk item {number} needs at_least within the answer scale")
-        risk_items.append(RiskItem(number, at_least, raw.get("high_priority_at")))
+        high_at = raw.get("high_priority_at")
+        if high_at is not None and (
+            not isinstance(high_at, int)
+            or isinstance(high_at, bool)
+            or not at_least <= high_at <= high
+        ):
+            raise ValueError(f"risk item {number} needs high_priority_at within the scale")
+        risk_items.append(RiskItem(number, at_least, high_at))
 
     norms = data.get("norms") or {}
     loinc = data.get("loinc") or {}

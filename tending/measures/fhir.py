@@ -93,7 +93,8 @@ def questionnaire_response(
         "resourceType": "QuestionnaireResponse",
         "id": str(response.public_id),
         "questionnaire": f"{LOCAL}/Questionnaire/{definition.key}|{response.measure_version}",
-        "status": "completed" if response.complete else "in-progress",
+        # Every stored response was submitted; blank items are simply left unanswered.
+        "status": "completed",
         "subject": {
             "identifier": {"system": f"{LOCAL}/client", "value": str(response.client.public_id)}
         },

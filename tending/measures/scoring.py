@@ -153,8 +153,7 @@ def parse_answer_list(definition: Definition, text: str) -> dict[int, int | None
         if part in {"", "-"}:
             answers[number] = None
             continue
-        try:
-            answers[number] = int(part)
-        except ValueError:
-            raise AnswerError(f"item {number}: {part!r} is not a whole number") from None
+        if not (part.isascii() and part.lstrip("-").isdigit()):
+            raise AnswerError(f"item {number}: {part!r} is not a whole number")
+        answers[number] = int(part)
     return validate_answers(definition, answers)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import uuid
 from dataclasses import dataclass
 from typing import Any
 from uuid import UUID
@@ -115,7 +116,21 @@ def submit_response(
         existing = Response.objects.filter(client=client, token=token).first()
         if existing is None:
             raise
-        return existing, False
+        stored = {str(number): value for number, value in answers.items()}
+        if existing.measure_key == definition.key and existing.answers == stored:
+            return existing, False  # the same submission again: nothing new
+        # Same form, different answers (changed after going back): a new response, so that a
+        # changed risk answer is scored, stored and alerted, never dropped.
+        return submit_response(
+            request=request,
+            client=client,
+            definition=definition,
+            answers=answers,
+            token=uuid.uuid4(),
+            entered_by=entered_by,
+            source=source,
+            measure_request=measure_request,
+        )
 
 
 def _raise_alert(

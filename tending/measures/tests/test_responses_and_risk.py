@@ -163,3 +163,58 @@ def test_the_clinician_sees_change_since_baseline_and_since_last(world, http):
     assert newest["since_baseline"].classification == "recovered"  # 18 → 9
     assert newest["since_last"].classification == "unchanged"  # 12 → 9
     assert b"Reliable change needs 6.00 points" in page.content
+
+
+def test_going_back_and_changing_a_risk_answer_is_never_dropped(world, http):
+    asked = ask(http, world, "phq9")
+    client = sign_in(Client(), world.client_a.user)
+    token = uuid.uuid4()
+    calm = PHQ9_POSITIVE | {9: 0}
+    client.post(asked.get_absolute_url(), answers_form(calm, token=token))
+    assert not RiskAlert.objects.exists()
+
+    changed = client.post(
+        asked.get_absolute_url(), answers_form(PHQ9_POSITIVE | {9: 3}, token=token)
+    )
+    assert Response.objects.count() == 2
+    alert = RiskAlert.objects.get()
+    assert alert.items == [{"item": 9, "answer": 3}]
+    assert b"Thank you for telling us" in client.get(changed["Location"]).content
+
+
+def test_a_paper_form_never_borrows_another_measures_saved_response(world, http):
+    sign_in(http, world.clinician_a)
+    token = uuid.uuid4()
+    gad7 = dict.fromkeys(range(1, 8), 1)
+    http.post(
+        reverse("paper_entry", args=[world.client_a.public_id, "gad7"]), answers_form(gad7, token)
+    )
+    phq9 = dict.fromkeys(range(1, 10), 3)
+    http.post(
+        reverse("paper_entry", args=[world.client_a.public_id, "phq9"]), answers_form(phq9, token)
+    )
+    assert sorted(Response.objects.values_list("measure_key", flat=True)) == ["gad7", "phq9"]
+    assert RiskAlert.objects.get().response.measure_key == "phq9"
+
+
+def test_high_priority_alerts_are_listed_first_in_the_banner(world, http):
+    from tending.testing.measure_records import answer_phq9
+
+    for _ in range(3):
+        answer_phq9(world, PHQ9_POSITIVE | {9: 1})  # standard
+    high = answer_phq9(world, PHQ9_POSITIVE | {9: 3})
+    sign_in(http, world.clinician_a)
+    alerts = http.get(reverse("caseload")).context["open_risk_alerts"]
+    assert alerts[0].response == high
+    assert [a.priority for a in alerts] == ["high", "standard", "standard", "standard"]
+
+
+def test_paper_entry_shows_which_answer_is_wrong(world, http):
+    sign_in(http, world.clinician_a)
+    data = answers_form(dict.fromkeys(range(1, 10), 1)) | {"item_4": "9"}
+    page = http.post(reverse("paper_entry", args=[world.client_a.public_id, "phq9"]), data)
+    assert page.status_code == 400
+    assert b'id="id_item_4_error"' in page.content
+    stale = {k: v for k, v in answers_form(dict.fromkeys(range(1, 10), 1)).items() if k != "token"}
+    page = http.post(reverse("paper_entry", args=[world.client_a.public_id, "phq9"]), stale)
+    assert b"Part of this form was missing or out of date" in page.content

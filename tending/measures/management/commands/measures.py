@@ -45,6 +45,8 @@ class Command(BaseCommand):
             data = yaml.safe_load(path.read_text(encoding="utf-8"))
         except OSError as error:
             raise CommandError(f"Cannot read {path}: {error.strerror}.") from None
+        except UnicodeDecodeError:
+            raise CommandError(f"{path} is not UTF-8 text.") from None
         except yaml.YAMLError:
             raise CommandError(f"{path} is not valid YAML.") from None
         if not isinstance(data, dict):

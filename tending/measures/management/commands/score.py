@@ -12,7 +12,8 @@ from tending.measures.scoring import AnswerError, parse_answer_list, score
 class Command(BaseCommand):
     help = (
         "Score one set of answers: tending score phq9 --answers 1,2,0,3,1,0,2,1,0 [--json]. "
-        "Leave an answer blank (1,,2) for a missing item. Reads and writes nothing else."
+        "Leave an answer blank (1,,2) for a missing item; write --answers=-1,… if the first "
+        "answer starts with a minus sign. Reads and writes nothing else."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
