@@ -4,25 +4,11 @@ from __future__ import annotations
 
 import re
 
-import pyotp
 import pytest
 
-from tests.conftest import DEMO_PASSWORD, DEMO_TOTP_SECRET
+from tests.browser.journeys import sign_in
 
 pytestmark = pytest.mark.browser
-
-
-def sign_in(page, check, email: str, *, code: bool) -> None:
-    page.goto("/sign-in/")
-    check(page)
-    page.get_by_label("Email address").fill(email)
-    page.get_by_label("Password").fill(DEMO_PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
-    if code:
-        page.wait_for_url("**/sign-in/code/")
-        check(page)
-        page.get_by_label("Code").fill(pyotp.TOTP(DEMO_TOTP_SECRET).now())
-        page.get_by_role("button", name="Continue").click()
 
 
 def test_a_clinician_invites_a_client_who_accepts_and_signs_in(
@@ -30,7 +16,7 @@ def test_a_clinician_invites_a_client_who_accepts_and_signs_in(
 ):
     check = check_accessibility
     clinician = new_page()
-    sign_in(clinician, check, "asha@riverside.example", code=True)
+    sign_in(clinician, "asha@riverside.example", code=True, check=check)
     clinician.wait_for_url("**/caseload/")
     check(clinician)
     assert clinician.get_by_role("link", name="Sam Rivers").is_visible()
@@ -86,7 +72,7 @@ def test_a_clinician_invites_a_client_who_accepts_and_signs_in(
 def test_an_organisation_admins_pages_work_in_dark_mode_on_a_phone(new_page, check_accessibility):
     check = check_accessibility
     admin = new_page(mobile=True, dark=True)
-    sign_in(admin, check, "dana@northfield.example", code=True)
+    sign_in(admin, "dana@northfield.example", code=True, check=check)
     admin.wait_for_url("**/organisation/")
     check(admin)
     for link, url in (

@@ -6,22 +6,11 @@ which is what a page sees when a phone's screen has been locked for a while.
 
 from __future__ import annotations
 
-import pyotp
 import pytest
 
-from tests.conftest import DEMO_PASSWORD, DEMO_TOTP_SECRET
+from tests.browser.journeys import sign_in
 
 pytestmark = pytest.mark.browser
-
-
-def sign_in(page, email: str, *, code: bool = False) -> None:
-    page.goto("/sign-in/")
-    page.get_by_label("Email address").fill(email)
-    page.get_by_label("Password").fill(DEMO_PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
-    if code:
-        page.get_by_label("Code").fill(pyotp.TOTP(DEMO_TOTP_SECRET).now())
-        page.get_by_role("button", name="Continue").click()
 
 
 def open_player(page, check, title: str) -> None:

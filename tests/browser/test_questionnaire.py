@@ -2,22 +2,11 @@
 
 from __future__ import annotations
 
-import pyotp
 import pytest
 
-from tests.conftest import DEMO_PASSWORD, DEMO_TOTP_SECRET
+from tests.browser.journeys import sign_in
 
 pytestmark = pytest.mark.browser
-
-
-def sign_in(page, email: str, *, code: bool = False) -> None:
-    page.goto("/sign-in/")
-    page.get_by_label("Email address").fill(email)
-    page.get_by_label("Password").fill(DEMO_PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
-    if code:
-        page.get_by_label("Code").fill(pyotp.TOTP(DEMO_TOTP_SECRET).now())
-        page.get_by_role("button", name="Continue").click()
 
 
 def test_a_positive_item_9_brings_help_to_the_client_and_an_alert_to_the_clinician(

@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-import pyotp
 import pytest
 
-from tests.conftest import DEMO_PASSWORD, DEMO_TOTP_SECRET
+from tests.browser.journeys import sign_in
 
 pytestmark = pytest.mark.browser
 
@@ -13,12 +12,7 @@ pytestmark = pytest.mark.browser
 def test_a_clinician_records_their_voice_and_it_is_saved(new_page, check_accessibility):
     page = new_page()
     page.context.grant_permissions(["microphone"])
-    page.goto("/sign-in/")
-    page.get_by_label("Email address").fill("lena@northfield.example")
-    page.get_by_label("Password").fill(DEMO_PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
-    page.get_by_label("Code").fill(pyotp.TOTP(DEMO_TOTP_SECRET).now())
-    page.get_by_role("button", name="Continue").click()
+    sign_in(page, "lena@northfield.example", code=True)
 
     page.get_by_role("link", name="Practices", exact=True).click()
     page.get_by_role("link", name="Compassionate colour").click()
