@@ -1,0 +1,1 @@
+"""Homework: practices and questionnaires on schedules, the client's Today page, reminders."""
