@@ -131,6 +131,7 @@ INSTALLED_APPS = [
     "tending.encryption",
     "tending.practices",
     "tending.measures",
+    "tending.assignments",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",

@@ -12,6 +12,7 @@ urlpatterns = [
     path("", include("tending.accounts.urls")),
     path("", include("tending.practices.urls")),
     path("", include("tending.measures.urls")),
+    path("", include("tending.assignments.urls")),
     path("admin/", admin.site.urls),
 ]
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import date
 
 import pytest
 from django.contrib.auth import get_user_model
@@ -18,6 +19,7 @@ from django.test import Client
 from django.urls import NoReverseMatch, URLPattern, URLResolver, get_resolver, reverse
 
 from tending.accounts.models import ClientProfile, CrisisContact, Invitation, Organisation
+from tending.assignments.models import Assignment
 from tending.measures.models import MeasureRequest, Response, RiskAlert
 from tending.practices.models import Practice, PracticeLog, PracticeRecording
 from tending.testing.measure_records import measure_records
@@ -47,15 +49,24 @@ TARGETS = {
     "measure_request": ("request_id", ["request_a"]),
     "response": ("response_id", ["response_a"]),
     "alert": ("alert_id", ["alert_a"]),
+    "assignment": ("assignment_id", ["assignment_a"]),
 }
 
 # What each persona may ever see named on a page.
 VISIBLE = {
     "anonymous": set(),
-    "client_a": {"client_a", "org_a", "practice_a", "log_a", "log_shared"},
+    "client_a": {"client_a", "org_a", "practice_a", "log_a", "log_shared", "homework_a"},
     "client_b": {"client_b", "org_a", "practice_a"},
     # A clinician reads a client's practice note only when the client shared it.
-    "clinician_a": {"clinician_a", "org_a", "client_a", "client_b", "practice_a", "log_shared"},
+    "clinician_a": {
+        "clinician_a",
+        "org_a",
+        "client_a",
+        "client_b",
+        "practice_a",
+        "log_shared",
+        "homework_a",
+    },
     "clinician_a2": {"clinician_a2", "org_a", "client_a2", "practice_a"},
     "clinician_b": {"clinician_b", "org_b", "client_other", "practice_b"},
     # Admins see staff by name and clients only by pseudonymous reference.
@@ -186,6 +197,11 @@ RULES: dict[str, Rule] = {
     "risk_alert_detail": Rule(target="alert", owner=_clinician_a_only),
     "response_fhir": Rule(target="response", owner=_clinician_a_only),
     "questionnaire_fhir": Rule(allowed=CLINICIANS, kwargs={"measure_key": "phq9"}),
+    "client_assignments": Rule(target="client", owner=_clinician_of),
+    "assignment_create": Rule(target="client", owner=_clinician_of),
+    "assignment_edit": Rule(target="assignment", owner=_clinician_a_only),
+    "assignment_status": Rule(method="POST", target="assignment", owner=_clinician_a_only),
+    "homework_questionnaire": Rule(method="POST", target="assignment", owner=_client_a_only),
 }
 # Django's admin is for server operators only; no persona here is one.
 ADMIN_PUBLIC = {"admin:login"}
@@ -239,6 +255,7 @@ def _snapshot() -> tuple[object, ...]:
         list(Response.objects.values_list("pk", "token").order_by("pk")),
         list(MeasureRequest.objects.values_list("pk", "completed_at").order_by("pk")),
         list(RiskAlert.objects.values_list("pk", "acknowledged_at").order_by("pk")),
+        list(Assignment.objects.values_list("pk", "version", "status").order_by("pk")),
     )
 
 
@@ -279,6 +296,15 @@ def extras(world, settings, tmp_path) -> dict[str, object]:
         ),
         "recording_a": make_recording(world.clinician_a, builtin),
         **measure_records(world),
+        "assignment_a": Assignment.objects.create(
+            client=world.client_a,
+            kind="measure",
+            measure_key="phq9",
+            repeat="daily",
+            start_date=date(2026, 1, 1),
+            created_by=world.clinician_a,
+            instructions="Note CANARY-homework_a",  # between client A and clinician A only
+        ),
     }
 
 

@@ -196,6 +196,11 @@ class ClientProfile(models.Model):
     )
     name = models.CharField(max_length=150)
     email = models.EmailField()
+    time_zone = models.CharField(
+        max_length=64,
+        default="Europe/London",
+        help_text="The client's own time zone: homework days and reminder times follow it.",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

@@ -15,7 +15,6 @@ from tending.accounts.views import (
 urlpatterns = [
     path("", public.home, name="home"),
     path("help/", public.crisis_help, name="help"),
-    path("today/", public.today, name="today"),
     # Signing in and out
     path("sign-in/", signin.sign_in, name="sign_in"),
     path("sign-in/code/", signin.sign_in_verify, name="sign_in_verify"),

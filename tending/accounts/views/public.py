@@ -1,11 +1,11 @@
-"""Pages anyone may see, the front door that sends each person to their own home, and Today."""
+"""Pages anyone may see, and the front door that sends each person to their own home."""
 
 from __future__ import annotations
 
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
-from tending.accounts.access import client_required, is_verified, signed_in_user
+from tending.accounts.access import is_verified, signed_in_user
 
 
 def home(request: HttpRequest) -> HttpResponse:
@@ -29,8 +29,3 @@ def home(request: HttpRequest) -> HttpResponse:
 def crisis_help(request: HttpRequest) -> HttpResponse:
     """Need help now? Open to everyone, signed in or not, with no sign-in wall."""
     return render(request, "accounts/help.html")
-
-
-@client_required
-def today(request: HttpRequest) -> HttpResponse:
-    return render(request, "accounts/today.html", {"profile": request.client_profile})  # type: ignore[attr-defined]

@@ -1,0 +1,125 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+
+from tending.assignments import schedules
+from tending.assignments.models import Assignment
+from tending.measures.definitions import load_definitions
+
+WEEKDAY_CHOICES = [
+    (str(n), name)
+    for n, name in enumerate(
+        ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"]
+    )
+]
+
+
+class AssignmentForm(forms.Form):
+    what = forms.ChoiceField(label="What")
+    instructions = forms.CharField(
+        label="A note for your client (optional)",
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+    repeat = forms.ChoiceField(
+        label="How often", choices=Assignment.Repeat.choices, widget=forms.RadioSelect
+    )
+    weekdays = forms.MultipleChoiceField(
+        label="On these days",
+        required=False,
+        choices=WEEKDAY_CHOICES,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    interval = forms.IntegerField(
+        label="Every how many days or weeks",
+        min_value=1,
+        max_value=365,
+        initial=1,
+        help_text="Used by “every few days” and “every few weeks”; 2 weeks is fortnightly.",
+    )
+    start_date = forms.DateField(label="Start", widget=forms.DateInput(attrs={"type": "date"}))
+    end_date = forms.DateField(
+        label="End (optional)", required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    window_start = forms.TimeField(
+        label="From (optional)",
+        required=False,
+        widget=forms.TimeInput(attrs={"type": "time"}),
+        help_text="A time window in the client's own time zone, for example 08:00 to 10:00.",
+    )
+    window_end = forms.TimeField(
+        label="Until (optional)", required=False, widget=forms.TimeInput(attrs={"type": "time"})
+    )
+
+    def __init__(
+        self, *args: Any, practices: list[tuple[str, str]], time_zone: str, **kwargs: Any
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        self.time_zone = time_zone
+        measures = [
+            (f"measure:{d.key}", d.short_title)
+            for d in sorted(load_definitions().values(), key=lambda d: d.short_title)
+        ]
+        self.fields["what"].choices = [  # type: ignore[attr-defined]
+            ("", "Choose…"),
+            ("Practices", practices),
+            ("Questionnaires", measures),
+        ]
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        if self.errors:
+            return cleaned
+        try:
+            schedules.Schedule(
+                kind=cleaned["repeat"],
+                start=cleaned["start_date"],
+                end=cleaned.get("end_date"),
+                weekdays=frozenset(int(day) for day in cleaned.get("weekdays") or []),
+                interval=cleaned["interval"],
+                window_start=cleaned.get("window_start"),
+                window_end=cleaned.get("window_end"),
+                time_zone=self.time_zone,
+            )
+        except schedules.ScheduleError as error:
+            raise forms.ValidationError(f"This schedule cannot work: {error}.") from None
+        return cleaned
+
+    def values(self, practice_for: Any) -> dict[str, Any]:
+        data = self.cleaned_data
+        kind, _, reference = data["what"].partition(":")
+        return {
+            "kind": kind,
+            "practice": practice_for(reference) if kind == "practice" else None,
+            "measure_key": reference if kind == "measure" else "",
+            "instructions": data["instructions"],
+            "repeat": data["repeat"],
+            "weekdays": sorted(int(day) for day in data.get("weekdays") or []),
+            "interval": data["interval"],
+            "start_date": data["start_date"],
+            "end_date": data.get("end_date"),
+            "window_start": data.get("window_start"),
+            "window_end": data.get("window_end"),
+        }
+
+    @staticmethod
+    def initial_for(assignment: Assignment) -> dict[str, Any]:
+        what = (
+            f"practice:{assignment.practice.public_id}"
+            if assignment.practice is not None
+            else f"measure:{assignment.measure_key}"
+        )
+        return {
+            "what": what,
+            "instructions": assignment.instructions,
+            "repeat": assignment.repeat,
+            "weekdays": [str(day) for day in assignment.weekdays],
+            "interval": assignment.interval,
+            "start_date": assignment.start_date,
+            "end_date": assignment.end_date,
+            "window_start": assignment.window_start,
+            "window_end": assignment.window_end,
+        }

@@ -1,0 +1,207 @@
+"""Homework workflows and the client's agenda: what is due, done and coming, and adherence."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from typing import Any
+
+from django.db import transaction
+from django.http import HttpRequest
+
+from tending.accounts.models import ClientProfile, User
+from tending.assignments import schedules
+from tending.assignments.models import Assignment, AssignmentVersion
+from tending.audit.services import record
+from tending.measures.models import Response, RiskAlert
+from tending.practices.models import PracticeLog
+
+# While a risk alert is open, these kinds of practice wait for the clinician's review: imagery
+# and letter writing can stir up strong feelings (shared/clinical-facts.md C-general).
+PAUSED_DURING_ALERT = {"imagery", "writing"}
+SNAPSHOT_FIELDS = [
+    "instructions",
+    "repeat",
+    "start_date",
+    "end_date",
+    "weekdays",
+    "interval",
+    "window_start",
+    "window_end",
+    "status",
+]
+
+
+def _snapshot(assignment: Assignment) -> dict[str, Any]:
+    return {name: str(getattr(assignment, name)) for name in SNAPSHOT_FIELDS}
+
+
+@transaction.atomic
+def save_assignment(
+    *,
+    request: HttpRequest,
+    clinician: User,
+    client: ClientProfile,
+    assignment: Assignment | None,
+    values: dict[str, Any],
+) -> Assignment:
+    """Create an assignment, or save a new version of one (the old one is kept in history)."""
+    if assignment is None:
+        assignment = Assignment(client=client, created_by=clinician)
+        action = "assignment.created"
+    else:
+        assignment = Assignment.objects.select_for_update().get(pk=assignment.pk)
+        AssignmentVersion.objects.create(
+            assignment=assignment,
+            version=assignment.version,
+            snapshot=_snapshot(assignment),
+            changed_by=clinician,
+        )
+        assignment.version += 1
+        action = "assignment.updated"
+    for name, value in values.items():
+        setattr(assignment, name, value)
+    assignment.schedule()  # raises ScheduleError for an impossible schedule
+    assignment.save()
+    record(
+        action=action,
+        request=request,
+        client=client,
+        target=assignment,
+        detail={"version": assignment.version},
+    )
+    return assignment
+
+
+@transaction.atomic
+def set_status(
+    *, request: HttpRequest, clinician: User, assignment: Assignment, status: str
+) -> None:
+    if assignment.status == status:
+        return  # pressing "pause" twice changes nothing
+    save_assignment(
+        request=request,
+        clinician=clinician,
+        client=assignment.client,
+        assignment=assignment,
+        values={"status": status},
+    )
+
+
+def safety_pause_applies(assignment: Assignment, open_alert: bool) -> bool:
+    """Return True if this assignment waits while a risk alert is open."""
+    practice = assignment.practice
+    return open_alert and practice is not None and practice.kind in PAUSED_DURING_ALERT
+
+
+@dataclass
+class Item:
+    assignment: Assignment
+    occurrence: schedules.Occurrence
+    done: bool = False
+    paused_for_safety: bool = False
+
+
+@dataclass
+class Agenda:
+    due: list[Item] = field(default_factory=list)
+    done: list[Item] = field(default_factory=list)
+    coming: list[Item] = field(default_factory=list)
+    paused_for_safety: list[Assignment] = field(default_factory=list)
+
+
+def _done_windows(
+    client: ClientProfile, since: datetime
+) -> tuple[dict[int, list[datetime]], dict[str, list[datetime]]]:
+    """When each practice was practised and each questionnaire answered, since `since`."""
+    practised: dict[int, list[datetime]] = {}
+    for practice_id, started in PracticeLog.objects.filter(
+        client=client, started_at__gte=since
+    ).values_list("practice_id", "started_at"):
+        practised.setdefault(practice_id, []).append(started)
+    answered: dict[str, list[datetime]] = {}
+    for key, completed in Response.objects.filter(
+        client=client, completed_at__gte=since
+    ).values_list("measure_key", "completed_at"):
+        answered.setdefault(key, []).append(completed)
+    return practised, answered
+
+
+def _is_done(
+    item_assignment: Assignment,
+    occurrence: schedules.Occurrence,
+    practised: dict[int, list[datetime]],
+    answered: dict[str, list[datetime]],
+) -> bool:
+    moments = (
+        practised.get(item_assignment.practice_id or 0, [])
+        if item_assignment.kind == Assignment.Kind.PRACTICE
+        else answered.get(item_assignment.measure_key, [])
+    )
+    return any(occurrence.opens_at <= moment < occurrence.closes_at for moment in moments)
+
+
+def agenda_for(client: ClientProfile, now: datetime, days_ahead: int = 6) -> Agenda:
+    """Return today's homework for `client` (in their time zone) and what is coming up.
+
+    Something due earlier today whose window has closed simply leaves the page: an expired
+    questionnaire does not linger, and nothing is marked as missed.
+    """
+    today = schedules.local_today(now, client.time_zone)
+    assignments = list(
+        Assignment.objects.filter(client=client, status=Assignment.Status.ACTIVE).select_related(
+            "practice", "client"
+        )
+    )
+    open_alert = RiskAlert.objects.filter(client=client, acknowledged_at=None).exists()
+    practised, answered = _done_windows(client, now - timedelta(days=2))
+    agenda = Agenda()
+    for assignment in assignments:
+        if safety_pause_applies(assignment, open_alert):
+            agenda.paused_for_safety.append(assignment)
+            continue
+        schedule = assignment.schedule()
+        todays = schedules.occurrence_on(schedule, today)
+        if todays is not None:
+            item = Item(assignment, todays, done=_is_done(assignment, todays, practised, answered))
+            if item.done:
+                agenda.done.append(item)
+            elif now < todays.closes_at:
+                agenda.due.append(item)
+        for occurrence in schedules.occurrences(
+            schedule, today + timedelta(days=1), today + timedelta(days=days_ahead)
+        ):
+            agenda.coming.append(Item(assignment, occurrence))
+    agenda.due.sort(key=lambda i: i.occurrence.opens_at)
+    agenda.coming.sort(key=lambda i: i.occurrence.opens_at)
+    return agenda
+
+
+@dataclass(frozen=True)
+class WeekAdherence:
+    starts: date
+    expected: int
+    done: int
+
+
+def adherence(assignment: Assignment, now: datetime, weeks: int = 6) -> list[WeekAdherence]:
+    """Return expected and done occurrences per week (Monday to Sunday), oldest first.
+
+    Only occurrences whose window has closed, or that were done, count as expected, so a day
+    that is still open is never shown as missed.
+    """
+    client = assignment.client
+    today = schedules.local_today(now, client.time_zone)
+    first = today - timedelta(days=today.weekday()) - timedelta(weeks=weeks - 1)
+    found = schedules.occurrences(assignment.schedule(), first, today)
+    practised, answered = _done_windows(
+        client, datetime.combine(first, datetime.min.time(), now.tzinfo) - timedelta(days=1)
+    )
+    rows = []
+    for week in range(weeks):
+        starts = first + timedelta(weeks=week)
+        week_items = [o for o in found if starts <= o.day < starts + timedelta(days=7)]
+        done = [o for o in week_items if _is_done(assignment, o, practised, answered)]
+        expected = [o for o in week_items if o.closes_at <= now or o in done]
+        rows.append(WeekAdherence(starts=starts, expected=len(expected), done=len(done)))
+    return rows

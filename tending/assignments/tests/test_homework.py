@@ -1,0 +1,176 @@
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, time, timedelta
+
+import pytest
+from django.urls import reverse
+
+from tending.assignments.models import Assignment, AssignmentVersion
+from tending.assignments.services import adherence, agenda_for
+from tending.audit.models import AuditEvent
+from tending.measures.models import MeasureRequest
+from tending.practices.models import Practice
+from tending.testing.measure_records import PHQ9_POSITIVE, answer_phq9
+from tending.testing.personas import sign_in
+from tending.testing.practice_records import make_log
+
+MONDAY_9AM_LONDON = datetime(2026, 11, 16, 9, 0, tzinfo=UTC)  # GMT: 09:00 local
+
+
+@pytest.fixture
+def breathing(db):
+    return Practice.objects.get(key="soothing-rhythm-breathing")
+
+
+def assign(world, practice=None, measure="", **schedule):
+    values = {
+        "repeat": "weekdays",
+        "weekdays": [0, 2, 4],
+        "start_date": date(2026, 11, 2),
+        "window_start": time(8),
+        "window_end": time(10),
+    } | schedule
+    return Assignment.objects.create(
+        client=world.client_a,
+        created_by=world.clinician_a,
+        kind="practice" if practice else "measure",
+        practice=practice,
+        measure_key=measure,
+        **values,
+    )
+
+
+def test_a_clinician_sets_mon_wed_fri_8_to_10_and_the_client_sees_it_today(
+    world, http, breathing, time_machine
+):
+    time_machine.move_to(MONDAY_9AM_LONDON)
+    sign_in(http, world.clinician_a)
+    response = http.post(
+        reverse("assignment_create", args=[world.client_a.public_id]),
+        {
+            "what": f"practice:{breathing.public_id}",
+            "instructions": "Before breakfast",
+            "repeat": "weekdays",
+            "weekdays": ["0", "2", "4"],
+            "interval": "1",
+            "start_date": "2026-11-16",
+            "window_start": "08:00",
+            "window_end": "10:00",
+        },
+    )
+    assert response["Location"] == reverse("client_assignments", args=[world.client_a.public_id])
+    assignment = Assignment.objects.get()
+    assert assignment.weekdays == [0, 2, 4]
+    assert b"Mon, Wed and Fri, 08:00 to 10:00" in http.get(response["Location"]).content
+
+    client = sign_in(type(http)(), world.client_a.user)
+    today = client.get(reverse("today"))
+    assert b"Soothing rhythm breathing" in today.content
+    assert b"Between 08:00 and 10:00" in today.content
+    assert reverse("practice_play", args=[breathing.public_id]).encode() in today.content
+    assert b"Wednesday 18 November: Soothing rhythm breathing" in today.content
+
+
+def test_an_impossible_schedule_is_explained_and_the_form_kept(world, http, breathing):
+    sign_in(http, world.clinician_a)
+    response = http.post(
+        reverse("assignment_create", args=[world.client_a.public_id]),
+        {
+            "what": f"practice:{breathing.public_id}",
+            "repeat": "weekdays",
+            "interval": "1",
+            "start_date": "2026-11-16",
+            "window_start": "10:00",
+            "window_end": "08:00",
+            "instructions": "Kept text",
+        },
+    )
+    assert response.status_code == 400
+    assert b"This schedule cannot work" in response.content
+    assert b"Kept text" in response.content
+    assert not Assignment.objects.exists()
+
+
+def test_practice_inside_the_window_counts_as_done(world, breathing, time_machine):
+    time_machine.move_to(MONDAY_9AM_LONDON)
+    assign(world, practice=breathing)
+    assert [i.assignment.practice for i in agenda_for(world.client_a, MONDAY_9AM_LONDON).due] == [
+        breathing
+    ]
+    make_log(world.client_a, breathing, seconds=120)  # practised just now, inside 08:00–10:00
+    agenda = agenda_for(world.client_a, MONDAY_9AM_LONDON)
+    assert agenda.due == [] and [i.assignment.practice for i in agenda.done] == [breathing]
+
+
+def test_a_closed_window_leaves_today_without_a_missed_mark(world, http, breathing, time_machine):
+    assign(world, measure="phq9", repeat="daily", window_start=time(8), window_end=time(10))
+    eleven = MONDAY_9AM_LONDON + timedelta(hours=2)
+    time_machine.move_to(eleven)
+    agenda = agenda_for(world.client_a, eleven)
+    assert agenda.due == [] and agenda.done == []
+    page = sign_in(http, world.client_a.user).get(reverse("today"))
+    assert b"PHQ9" not in page.content.split(b"Coming up")[0]
+    assert b"missed" not in page.content.lower()
+
+
+def test_imagery_rests_while_a_risk_alert_is_open(world, http, breathing, time_machine):
+    time_machine.move_to(MONDAY_9AM_LONDON)
+    safe_place = Practice.objects.get(key="safe-place")
+    assign(world, practice=safe_place)
+    assign(world, practice=breathing)
+    answer_phq9(world, PHQ9_POSITIVE)
+    agenda = agenda_for(world.client_a, MONDAY_9AM_LONDON)
+    assert [a.practice for a in agenda.paused_for_safety] == [safe_place]
+    assert [i.assignment.practice for i in agenda.due] == [breathing]
+    page = sign_in(http, world.client_a.user).get(reverse("today"))
+    assert b"Some practices are resting for now" in page.content
+
+
+def test_adherence_counts_only_closed_or_done_occurrences(world, breathing, time_machine):
+    time_machine.move_to(MONDAY_9AM_LONDON)
+    assignment = assign(world, practice=breathing, start_date=date(2026, 11, 2))
+    log = make_log(world.client_a, breathing)
+    # Move the log into last Wednesday's window (08:30 London).
+    type(log).objects.filter(pk=log.pk).update(started_at=datetime(2026, 11, 11, 8, 30, tzinfo=UTC))
+    weeks = adherence(assignment, MONDAY_9AM_LONDON, weeks=3)
+    assert [(w.starts, w.expected, w.done) for w in weeks] == [
+        (date(2026, 11, 2), 3, 0),
+        (date(2026, 11, 9), 3, 1),
+        (date(2026, 11, 16), 0, 0),  # today's window is still open: not expected yet
+    ]
+
+
+def test_edits_keep_history_and_pausing_twice_changes_nothing(world, http, breathing):
+    assignment = assign(world, practice=breathing)
+    sign_in(http, world.clinician_a)
+    http.post(
+        reverse("assignment_edit", args=[assignment.public_id]),
+        {
+            "what": f"practice:{breathing.public_id}",
+            "repeat": "daily",
+            "interval": "1",
+            "start_date": "2026-11-02",
+        },
+    )
+    status_url = reverse("assignment_status", args=[assignment.public_id])
+    http.post(status_url, {"status": "paused"})
+    http.post(status_url, {"status": "paused"})
+    assignment.refresh_from_db()
+    assert (assignment.repeat, assignment.status, assignment.version) == ("daily", "paused", 3)
+    assert list(AssignmentVersion.objects.values_list("version", "snapshot__repeat")) == [
+        (2, "daily"),
+        (1, "weekdays"),
+    ]
+    assert AuditEvent.objects.filter(action="assignment.updated").count() == 2
+
+
+def test_fill_in_opens_one_questionnaire_request_however_often_it_is_pressed(
+    world, http, time_machine
+):
+    time_machine.move_to(MONDAY_9AM_LONDON)
+    assignment = assign(world, measure="phq9", repeat="every_n_weeks", interval=2, weekdays=[0])
+    client = sign_in(http, world.client_a.user)
+    url = reverse("homework_questionnaire", args=[assignment.public_id])
+    first, second = client.post(url), client.post(url)
+    asked = MeasureRequest.objects.get()
+    assert first["Location"] == second["Location"] == asked.get_absolute_url()

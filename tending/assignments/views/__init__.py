@@ -1,0 +1,1 @@
+"""Homework views: the client's Today page and the clinician's assignment pages."""

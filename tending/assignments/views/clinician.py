@@ -1,0 +1,123 @@
+"""A clinician sets, changes, pauses and ends a client's homework, and sees adherence."""
+
+from __future__ import annotations
+
+from uuid import UUID
+
+from django.contrib import messages
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from tending.accounts.access import caseload_for, clinician_required, get_client_for_user
+from tending.accounts.models import ClientProfile
+from tending.assignments.forms import AssignmentForm
+from tending.assignments.models import Assignment
+from tending.assignments.schedules import describe
+from tending.assignments.services import adherence, save_assignment, set_status
+from tending.audit.services import record
+from tending.practices.models import Practice
+from tending.practices.services import practices_for
+
+
+def _practice_choices(client: ClientProfile) -> list[tuple[str, str]]:
+    return [(f"practice:{p.public_id}", p.title) for p in practices_for(client.organisation_id)]
+
+
+def _practice_lookup(client: ClientProfile):  # type: ignore[no-untyped-def]
+    def find(public_id: str) -> Practice:
+        practice = practices_for(client.organisation_id).filter(public_id=public_id).first()
+        if practice is None:
+            raise Http404
+        return practice
+
+    return find
+
+
+@clinician_required
+def client_assignments(request: HttpRequest, client_id: UUID) -> HttpResponse:
+    client = get_client_for_user(request, client_id)
+    record(action="client.homework_viewed", request=request, client=client, target=client)
+    now = timezone.now()
+    rows = [
+        {"assignment": a, "when": describe(a.schedule()), "weeks": adherence(a, now)}
+        for a in Assignment.objects.filter(client=client).select_related("practice", "client")
+    ]
+    form = AssignmentForm(
+        initial={"start_date": timezone.localdate(), "repeat": "daily", "interval": 1},
+        practices=_practice_choices(client),
+        time_zone=client.time_zone,
+    )
+    context = {"client": client, "rows": rows, "form": form}
+    return render(request, "assignments/client_assignments.html", context)
+
+
+def _form_page(
+    request: HttpRequest, client: ClientProfile, assignment: Assignment | None
+) -> HttpResponse:
+    data = request.POST if request.method == "POST" else None
+    initial = (
+        AssignmentForm.initial_for(assignment)
+        if assignment
+        else {
+            "start_date": timezone.localdate(),
+            "repeat": "daily",
+            "interval": 1,
+        }
+    )
+    form = AssignmentForm(
+        data, initial=initial, practices=_practice_choices(client), time_zone=client.time_zone
+    )
+    if request.method == "POST" and form.is_valid():
+        saved = save_assignment(
+            request=request,
+            clinician=request.membership.user,  # type: ignore[attr-defined]
+            client=client,
+            assignment=assignment,
+            values=form.values(_practice_lookup(client)),
+        )
+        messages.success(request, f"Saved: {saved.title}, {describe(saved.schedule()).lower()}.")
+        return redirect("client_assignments", client_id=client.public_id)
+    context = {"client": client, "form": form, "assignment": assignment}
+    return render(
+        request, "assignments/assignment_form.html", context, status=400 if form.errors else 200
+    )
+
+
+@clinician_required
+def assignment_create(request: HttpRequest, client_id: UUID) -> HttpResponse:
+    return _form_page(request, get_client_for_user(request, client_id), None)
+
+
+def _assignment_for(request: HttpRequest, assignment_id: UUID) -> Assignment:
+    assignment = (
+        Assignment.objects.select_related("client", "practice")
+        .filter(public_id=assignment_id, client__in=caseload_for(request))
+        .first()
+    )
+    if assignment is None:
+        raise Http404
+    return assignment
+
+
+@clinician_required
+def assignment_edit(request: HttpRequest, assignment_id: UUID) -> HttpResponse:
+    assignment = _assignment_for(request, assignment_id)
+    return _form_page(request, assignment.client, assignment)
+
+
+@require_POST
+@clinician_required
+def assignment_status(request: HttpRequest, assignment_id: UUID) -> HttpResponse:
+    assignment = _assignment_for(request, assignment_id)
+    status = request.POST.get("status", "")
+    if status in Assignment.Status.values:
+        set_status(
+            request=request,
+            clinician=request.membership.user,  # type: ignore[attr-defined]
+            assignment=assignment,
+            status=status,
+        )
+        messages.success(request, f"{assignment.title}: {Assignment.Status(status).label.lower()}.")
+    return redirect("client_assignments", client_id=assignment.client.public_id)
