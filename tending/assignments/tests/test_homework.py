@@ -97,7 +97,7 @@ def test_practice_inside_the_window_counts_as_done(world, breathing, time_machin
     assert [i.assignment.practice for i in agenda_for(world.client_a, MONDAY_9AM_LONDON).due] == [
         breathing
     ]
-    make_log(world.client_a, breathing, seconds=120)  # practised just now, inside 08:00–10:00
+    make_log(world.client_a, breathing, seconds=120)  # practised just now, inside 08:00 to 10:00
     agenda = agenda_for(world.client_a, MONDAY_9AM_LONDON)
     assert agenda.due == [] and [i.assignment.practice for i in agenda.done] == [breathing]
 
