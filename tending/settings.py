@@ -138,6 +138,8 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
+    "django_tasks",
+    "django_tasks_db",
     "django_otp",
     "django_otp.plugins.otp_totp",
     "django_otp.plugins.otp_static",
@@ -243,6 +245,10 @@ CSRF_COOKIE_HTTPONLY = True
 MESSAGE_STORAGE = "django.contrib.messages.storage.session.SessionStorage"
 
 INVITATION_VALID_DAYS = env_int("TENDING_INVITATION_DAYS", 7, minimum=1)
+
+# Background work (reminders) runs on Django's Tasks framework with a database queue: the
+# embedded default needs no extra server. Run `tending db_worker` beside the web server.
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 
 # Therapists' recordings: kept outside the static root, served only through an access check.
 MEDIA_DIR = Path(env_str("TENDING_MEDIA_DIR") or DATA_DIR / "media").resolve()

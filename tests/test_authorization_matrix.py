@@ -202,6 +202,7 @@ RULES: dict[str, Rule] = {
     "assignment_edit": Rule(target="assignment", owner=_clinician_a_only),
     "assignment_status": Rule(method="POST", target="assignment", owner=_clinician_a_only),
     "homework_questionnaire": Rule(method="POST", target="assignment", owner=_client_a_only),
+    "reminder_settings": Rule(allowed=frozenset({"client_a", "client_b"})),
 }
 # Django's admin is for server operators only; no persona here is one.
 ADMIN_PUBLIC = {"admin:login"}

@@ -123,3 +123,20 @@ class AssignmentForm(forms.Form):
             "window_start": assignment.window_start,
             "window_end": assignment.window_end,
         }
+
+
+class ReminderForm(forms.Form):
+    enabled = forms.BooleanField(label="Send me e-mail reminders", required=False)
+    at = forms.TimeField(
+        label="At this time",
+        widget=forms.TimeInput(attrs={"type": "time"}),
+        help_text="If something has a later time window, the reminder waits for it.",
+    )
+    time_zone = forms.ChoiceField(label="My time zone")
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        from zoneinfo import available_timezones
+
+        zones = sorted(z for z in available_timezones() if "/" in z and not z.startswith("Etc/"))
+        self.fields["time_zone"].choices = [(z, z.replace("_", " ")) for z in zones]  # type: ignore[attr-defined]

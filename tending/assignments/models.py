@@ -117,3 +117,35 @@ class AssignmentVersion(models.Model):
 
     def __str__(self) -> str:
         return f"{self.assignment} v{self.version}"
+
+
+class ReminderPreference(models.Model):
+    """A client's own choice about e-mail reminders (on by default, at a time they pick)."""
+
+    client = models.OneToOneField(
+        ClientProfile, on_delete=models.CASCADE, related_name="reminder_preference"
+    )
+    enabled = models.BooleanField(default=True)
+    at = models.TimeField(default=time(9, 0), help_text="Local time, in the client's time zone.")
+    updated_at = models.DateTimeField(auto_now=True)
+
+    def __str__(self) -> str:
+        return f"Reminders for {self.client}: {'on' if self.enabled else 'off'}"
+
+
+class ReminderDelivery(models.Model):
+    """One reminder for one occurrence. The unique row is claimed before the e-mail is sent,
+    so two workers, a restarted worker or a repeated schedule never send it twice."""
+
+    assignment = models.ForeignKey(Assignment, on_delete=models.CASCADE, related_name="reminders")
+    day = models.DateField()  # the client's local day of the occurrence
+    claimed_at = models.DateTimeField(auto_now_add=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["assignment", "day"], name="assignments_one_reminder"),
+        ]
+
+    def __str__(self) -> str:
+        return f"Reminder for {self.assignment} on {self.day}"

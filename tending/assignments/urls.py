@@ -6,6 +6,7 @@ from tending.assignments.views import clinician, today
 
 urlpatterns = [
     path("today/", today.today, name="today"),
+    path("reminders/", today.reminder_settings, name="reminder_settings"),
     path(
         "homework/<uuid:assignment_id>/questionnaire/",
         today.homework_questionnaire,

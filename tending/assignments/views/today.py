@@ -4,14 +4,18 @@ from __future__ import annotations
 
 from uuid import UUID
 
+from django.contrib import messages
+from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from tending.accounts.access import client_required
-from tending.assignments.models import Assignment
+from tending.assignments.forms import ReminderForm
+from tending.assignments.models import Assignment, ReminderPreference
 from tending.assignments.services import agenda_for
+from tending.audit.services import record
 from tending.measures.models import MeasureRequest
 
 
@@ -41,3 +45,29 @@ def homework_questionnaire(request: HttpRequest, assignment_id: UUID) -> HttpRes
         defaults={"requested_by": assignment.created_by},
     )
     return redirect(asked)
+
+
+@client_required
+def reminder_settings(request: HttpRequest) -> HttpResponse:
+    profile = request.client_profile  # type: ignore[attr-defined]
+    preference, _ = ReminderPreference.objects.get_or_create(client=profile)
+    initial = {"enabled": preference.enabled, "at": preference.at, "time_zone": profile.time_zone}
+    form = ReminderForm(request.POST if request.method == "POST" else None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        with transaction.atomic():
+            preference.enabled = form.cleaned_data["enabled"]
+            preference.at = form.cleaned_data["at"]
+            preference.save()
+            profile.time_zone = form.cleaned_data["time_zone"]
+            profile.save(update_fields=["time_zone"])
+            record(
+                action="reminders.updated",
+                request=request,
+                client=profile,
+                target=profile,
+                detail={"enabled": preference.enabled},
+            )
+        messages.success(request, "Saved. Reminders follow your choice from now on.")
+        return redirect("reminder_settings")
+    status = 400 if form.errors else 200
+    return render(request, "assignments/reminder_settings.html", {"form": form}, status=status)
