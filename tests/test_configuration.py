@@ -168,6 +168,8 @@ def test_demo_data_loads_once_and_prints_working_sign_ins(tmp_path):
     assert "Practice history: 0 new practice logs." in second.stdout
     assert "Questionnaire history: 100 new responses." in first.stdout  # 10 clients x 2 x 5
     assert "Questionnaire history: 0 new responses." in second.stdout
+    assert "Homework: 20 new assignments." in first.stdout
+    assert "Homework: 0 new assignments." in second.stdout
 
 
 def test_demo_data_names_a_bad_authenticator_secret_in_one_line(tmp_path):

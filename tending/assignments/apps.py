@@ -7,3 +7,9 @@ class AssignmentsConfig(AppConfig):
     name = "tending.assignments"
     label = "assignments"
     verbose_name = "Homework"
+
+    def load_demo_data(self) -> str:
+        """Called by `tending demo-data` after the demo organisations exist."""
+        from tending.assignments.demo import load_homework
+
+        return f"Homework: {load_homework()} new assignments."

@@ -174,3 +174,13 @@ def test_fill_in_opens_one_questionnaire_request_however_often_it_is_pressed(
     first, second = client.post(url), client.post(url)
     asked = MeasureRequest.objects.get()
     assert first["Location"] == second["Location"] == asked.get_absolute_url()
+
+
+def test_the_client_sees_this_weeks_adherence_gently(world, http, breathing, time_machine):
+    time_machine.move_to(datetime(2026, 11, 19, 12, 0, tzinfo=UTC))  # Thursday
+    assign(world, practice=breathing, start_date=date(2026, 11, 2))
+    log = make_log(world.client_a, breathing)
+    type(log).objects.filter(pk=log.pk).update(started_at=datetime(2026, 11, 18, 8, 45, tzinfo=UTC))
+    page = sign_in(http, world.client_a.user).get(reverse("today"))
+    assert b"you made time 1 of the 2 times suggested" in page.content  # Mon and Wed have closed
+    assert b"not a score" in page.content

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from typing import Any
 from uuid import UUID
 
 from django.contrib import messages
@@ -14,7 +15,7 @@ from django.views.decorators.http import require_POST
 from tending.accounts.access import client_required
 from tending.assignments.forms import ReminderForm
 from tending.assignments.models import Assignment, ReminderPreference
-from tending.assignments.services import agenda_for
+from tending.assignments.services import adherence, agenda_for
 from tending.audit.services import record
 from tending.measures.models import MeasureRequest
 
@@ -22,9 +23,21 @@ from tending.measures.models import MeasureRequest
 @client_required
 def today(request: HttpRequest) -> HttpResponse:
     profile = request.client_profile  # type: ignore[attr-defined]
-    agenda = agenda_for(profile, timezone.now())
+    now = timezone.now()
+    agenda = agenda_for(profile, now)
     asked_now = MeasureRequest.objects.filter(client=profile, completed_at=None)
-    context = {"profile": profile, "agenda": agenda, "asked_now": asked_now}
+    this_week: list[dict[str, Any]] = [
+        {"assignment": assignment, "week": adherence(assignment, now, weeks=1)[0]}
+        for assignment in Assignment.objects.filter(
+            client=profile, status=Assignment.Status.ACTIVE
+        ).select_related("practice", "client")
+    ]
+    context = {
+        "profile": profile,
+        "agenda": agenda,
+        "asked_now": asked_now,
+        "this_week": [row for row in this_week if row["week"].expected or row["week"].done],
+    }
     return render(request, "assignments/today.html", context)
 
 
