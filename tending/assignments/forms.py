@@ -17,6 +17,7 @@ WEEKDAY_CHOICES = [
 
 
 class AssignmentForm(forms.Form):
+    token = forms.UUIDField(widget=forms.HiddenInput)
     what = forms.ChoiceField(label="What")
     instructions = forms.CharField(
         label="A note for your client (optional)",
@@ -40,18 +41,24 @@ class AssignmentForm(forms.Form):
         initial=1,
         help_text="Used by “every few days” and “every few weeks”; 2 weeks is fortnightly.",
     )
-    start_date = forms.DateField(label="Start", widget=forms.DateInput(attrs={"type": "date"}))
+    start_date = forms.DateField(
+        label="Start", widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"})
+    )
     end_date = forms.DateField(
-        label="End (optional)", required=False, widget=forms.DateInput(attrs={"type": "date"})
+        label="End (optional)",
+        required=False,
+        widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"}),
     )
     window_start = forms.TimeField(
         label="From (optional)",
         required=False,
-        widget=forms.TimeInput(attrs={"type": "time"}),
+        widget=forms.TimeInput(format="%H:%M", attrs={"type": "time"}),
         help_text="A time window in the client's own time zone, for example 08:00 to 10:00.",
     )
     window_end = forms.TimeField(
-        label="Until (optional)", required=False, widget=forms.TimeInput(attrs={"type": "time"})
+        label="Until (optional)",
+        required=False,
+        widget=forms.TimeInput(format="%H:%M", attrs={"type": "time"}),
     )
 
     def __init__(
@@ -92,6 +99,7 @@ class AssignmentForm(forms.Form):
         data = self.cleaned_data
         kind, _, reference = data["what"].partition(":")
         return {
+            "token": data["token"],
             "kind": kind,
             "practice": practice_for(reference) if kind == "practice" else None,
             "measure_key": reference if kind == "measure" else "",
@@ -129,7 +137,7 @@ class ReminderForm(forms.Form):
     enabled = forms.BooleanField(label="Send me e-mail reminders", required=False)
     at = forms.TimeField(
         label="At this time",
-        widget=forms.TimeInput(attrs={"type": "time"}),
+        widget=forms.TimeInput(format="%H:%M", attrs={"type": "time"}),
         help_text="If something has a later time window, the reminder waits for it.",
     )
     time_zone = forms.ChoiceField(label="My time zone")

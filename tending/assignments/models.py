@@ -50,6 +50,8 @@ class Assignment(models.Model):
     window_end = models.TimeField(null=True, blank=True)
     status = models.CharField(max_length=8, choices=Status.choices, default=Status.ACTIVE)
     version = models.PositiveIntegerField(default=1)
+    # Made by the form page, so a double submit creates one assignment, not two.
+    token = models.UUIDField(default=uuid.uuid4)
     created_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -57,6 +59,7 @@ class Assignment(models.Model):
     class Meta:
         ordering = ["status", "-created_at", "-id"]
         constraints = [
+            models.UniqueConstraint(fields=["client", "token"], name="assignments_token_unique"),
             models.CheckConstraint(
                 condition=(
                     models.Q(kind="practice", practice__isnull=False, measure_key="")

@@ -27,20 +27,21 @@ logger = logging.getLogger(__name__)
 DEFAULT_TIME = time(9, 0)
 
 
-def due_reminders(now: datetime) -> dict[int, list[tuple[int, str]]]:
+def due_reminders(
+    now: datetime, client_ids: list[int] | None = None
+) -> dict[int, list[tuple[int, str]]]:
     """Return, per client id, the (assignment id, local day) pairs to remind about now.
 
     A reminder is due from the client's chosen time (or from when the window opens, if later)
     until the window closes, while the item is not done and has not been reminded about.
     """
     preferences = {p.client_id: p for p in ReminderPreference.objects.all()}
-    client_ids = (
-        Assignment.objects.filter(status=Assignment.Status.ACTIVE)
-        .values_list("client_id", flat=True)
-        .distinct()
-    )
+    active = Assignment.objects.filter(status=Assignment.Status.ACTIVE)
+    if client_ids is not None:
+        active = active.filter(client_id__in=client_ids)
+    with_homework = active.values_list("client_id", flat=True).distinct()
     due: dict[int, list[tuple[int, str]]] = {}
-    for client in ClientProfile.objects.filter(pk__in=client_ids, user__isnull=False):
+    for client in ClientProfile.objects.filter(pk__in=with_homework, user__isnull=False):
         preference = preferences.get(client.pk)
         if preference is not None and not preference.enabled:
             continue
@@ -64,8 +65,13 @@ def send_client_reminder(client_id: int, items: list[tuple[int, str]]) -> int:
 
     Return how many occurrences this call reminded about (0 if another worker had them).
     """
+    # The task may run late: remind only about what is still due now (not paused, ended,
+    # done or resting, and still inside its window).
+    still_due = set(due_reminders(timezone.now(), client_ids=[client_id]).get(client_id, []))
     claimed: list[ReminderDelivery] = []
     for assignment_id, day in items:
+        if (assignment_id, day) not in still_due:
+            continue
         try:
             with transaction.atomic():
                 claimed.append(

@@ -8,6 +8,7 @@ from typing import Any
 
 from django.db import transaction
 from django.http import HttpRequest
+from django.utils import timezone
 
 from tending.accounts.models import ClientProfile, User
 from tending.assignments import schedules
@@ -47,10 +48,17 @@ def save_assignment(
 ) -> Assignment:
     """Create an assignment, or save a new version of one (the old one is kept in history)."""
     if assignment is None:
+        token = values.get("token")
+        existing = Assignment.objects.filter(client=client, token=token).first() if token else None
+        if existing is not None:
+            return existing  # the same form sent twice
         assignment = Assignment(client=client, created_by=clinician)
         action = "assignment.created"
     else:
         assignment = Assignment.objects.select_for_update().get(pk=assignment.pk)
+        values = {k: v for k, v in values.items() if k != "token"}
+        if all(getattr(assignment, name) == value for name, value in values.items()):
+            return assignment  # nothing changed: no new version
         AssignmentVersion.objects.create(
             assignment=assignment,
             version=assignment.version,
@@ -77,14 +85,20 @@ def save_assignment(
 def set_status(
     *, request: HttpRequest, clinician: User, assignment: Assignment, status: str
 ) -> None:
-    if assignment.status == status:
-        return  # pressing "pause" twice changes nothing
+    locked = Assignment.objects.select_for_update().select_related("client").get(pk=assignment.pk)
+    if locked.status == status:
+        return  # pressing "pause" twice, or two at once, changes nothing
+    values: dict[str, Any] = {"status": status}
+    if status == Assignment.Status.ENDED:
+        today = schedules.local_today(timezone.now(), locked.client.time_zone)
+        if locked.end_date is None or locked.end_date > today:
+            values["end_date"] = max(today, locked.start_date)
     save_assignment(
         request=request,
         clinician=clinician,
-        client=assignment.client,
-        assignment=assignment,
-        values={"status": status},
+        client=locked.client,
+        assignment=locked,
+        values=values,
     )
 
 
@@ -99,7 +113,7 @@ class Item:
     assignment: Assignment
     occurrence: schedules.Occurrence
     done: bool = False
-    paused_for_safety: bool = False
+    opens_later: bool = False  # due today, but its window has not opened yet
 
 
 @dataclass
@@ -167,6 +181,7 @@ def agenda_for(client: ClientProfile, now: datetime, days_ahead: int = 6) -> Age
             if item.done:
                 agenda.done.append(item)
             elif now < todays.closes_at:
+                item.opens_later = now < todays.opens_at
                 agenda.due.append(item)
         for occurrence in schedules.occurrences(
             schedule, today + timedelta(days=1), today + timedelta(days=days_ahead)
@@ -184,6 +199,29 @@ class WeekAdherence:
     done: int
 
 
+def active_periods(assignment: Assignment) -> list[tuple[datetime | None, datetime | None]]:
+    """Return the [from, to) periods in which the assignment was active (None = open-ended).
+
+    Each history row holds the state before a change, so the timeline is rebuilt from them.
+    """
+    periods: list[tuple[datetime | None, datetime | None]] = []
+    since: datetime | None = None
+    for version in assignment.history.order_by("version"):
+        if version.snapshot.get("status") == Assignment.Status.ACTIVE:
+            periods.append((since, version.changed_at))
+        since = version.changed_at
+    if assignment.status == Assignment.Status.ACTIVE:
+        periods.append((since, None))
+    return periods
+
+
+def _was_active(periods: list[tuple[datetime | None, datetime | None]], moment: datetime) -> bool:
+    return any(
+        (start is None or start <= moment) and (end is None or moment < end)
+        for start, end in periods
+    )
+
+
 def adherence(assignment: Assignment, now: datetime, weeks: int = 6) -> list[WeekAdherence]:
     """Return expected and done occurrences per week (Monday to Sunday), oldest first.
 
@@ -194,6 +232,7 @@ def adherence(assignment: Assignment, now: datetime, weeks: int = 6) -> list[Wee
     today = schedules.local_today(now, client.time_zone)
     first = today - timedelta(days=today.weekday()) - timedelta(weeks=weeks - 1)
     found = schedules.occurrences(assignment.schedule(), first, today)
+    periods = active_periods(assignment)
     practised, answered = _done_windows(
         client, datetime.combine(first, datetime.min.time(), now.tzinfo) - timedelta(days=1)
     )
@@ -202,6 +241,11 @@ def adherence(assignment: Assignment, now: datetime, weeks: int = 6) -> list[Wee
         starts = first + timedelta(weeks=week)
         week_items = [o for o in found if starts <= o.day < starts + timedelta(days=7)]
         done = [o for o in week_items if _is_done(assignment, o, practised, answered)]
-        expected = [o for o in week_items if o.closes_at <= now or o in done]
+        # Only occurrences that closed while the homework was active count as expected.
+        expected = [
+            o
+            for o in week_items
+            if o in done or (o.closes_at <= now and _was_active(periods, o.opens_at))
+        ]
         rows.append(WeekAdherence(starts=starts, expected=len(expected), done=len(done)))
     return rows

@@ -23,6 +23,8 @@ class MeasureRequest(models.Model):
     show_summary = models.BooleanField(
         default=False, help_text="Show the client a plain-language summary of their scores."
     )
+    # Opened by the client from a homework item, not asked for directly by the clinician.
+    from_homework = models.BooleanField(default=False)
     created_at = models.DateTimeField(auto_now_add=True)
     completed_at = models.DateTimeField(null=True, blank=True)
 

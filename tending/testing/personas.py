@@ -8,6 +8,7 @@ canary such as CANARY-client_a, so a test can prove a page leaked nothing it sho
 from __future__ import annotations
 
 import base64
+import time
 from dataclasses import dataclass
 
 import pyotp
@@ -15,6 +16,7 @@ from django.test import Client
 from django_otp import DEVICE_ID_SESSION_KEY
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from tending.accounts.middleware import SESSION_LAST_SEEN, SESSION_STARTED
 from tending.accounts.models import ClientProfile, Membership, Organisation, User
 
 PASSWORD = "correct horse battery staple 7"
@@ -101,9 +103,11 @@ def sign_in(http: Client, user: User | None, *, verified: bool = True) -> Client
     if user is None:
         return http
     http.force_login(user, backend="django.contrib.auth.backends.ModelBackend")
+    session = http.session
+    # A fresh sign-in starts the session clock again, as the real sign-in does.
+    session[SESSION_STARTED] = session[SESSION_LAST_SEEN] = int(time.time())
     device = TOTPDevice.objects.filter(user=user, confirmed=True).first()
     if verified and device is not None:
-        session = http.session
         session[DEVICE_ID_SESSION_KEY] = device.persistent_id
-        session.save()
+    session.save()
     return http

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import uuid
 from datetime import UTC, date, datetime, time, timedelta
 
 import pytest
@@ -48,6 +49,7 @@ def test_a_clinician_sets_mon_wed_fri_8_to_10_and_the_client_sees_it_today(
     response = http.post(
         reverse("assignment_create", args=[world.client_a.public_id]),
         {
+            "token": str(uuid.uuid4()),
             "what": f"practice:{breathing.public_id}",
             "instructions": "Before breakfast",
             "repeat": "weekdays",
@@ -76,6 +78,7 @@ def test_an_impossible_schedule_is_explained_and_the_form_kept(world, http, brea
     response = http.post(
         reverse("assignment_create", args=[world.client_a.public_id]),
         {
+            "token": str(uuid.uuid4()),
             "what": f"practice:{breathing.public_id}",
             "repeat": "weekdays",
             "interval": "1",
@@ -146,6 +149,7 @@ def test_edits_keep_history_and_pausing_twice_changes_nothing(world, http, breat
     http.post(
         reverse("assignment_edit", args=[assignment.public_id]),
         {
+            "token": str(uuid.uuid4()),
             "what": f"practice:{breathing.public_id}",
             "repeat": "daily",
             "interval": "1",
@@ -184,3 +188,86 @@ def test_the_client_sees_this_weeks_adherence_gently(world, http, breathing, tim
     page = sign_in(http, world.client_a.user).get(reverse("today"))
     assert b"you made time 1 of the 2 times suggested" in page.content  # Mon and Wed have closed
     assert b"not a score" in page.content
+
+
+def test_the_edit_form_shows_dates_the_browser_can_read(world, http, breathing):
+    assignment = assign(world, practice=breathing, end_date=date(2026, 12, 24))
+    page = sign_in(http, world.clinician_a).get(
+        reverse("assignment_edit", args=[assignment.public_id])
+    )
+    assert b'value="2026-11-02"' in page.content and b'value="2026-12-24"' in page.content
+    assert b'value="08:00"' in page.content
+
+
+def test_a_double_submitted_new_assignment_is_saved_once(world, http, breathing):
+    sign_in(http, world.clinician_a)
+    form = {
+        "token": str(uuid.uuid4()),
+        "what": f"practice:{breathing.public_id}",
+        "repeat": "daily",
+        "interval": "1",
+        "start_date": "2026-11-16",
+    }
+    url = reverse("assignment_create", args=[world.client_a.public_id])
+    http.post(url, form)
+    http.post(url, form)
+    assert Assignment.objects.count() == 1
+
+
+def test_the_start_date_offered_is_the_clients_own_today(world, http, time_machine):
+    time_machine.move_to(datetime(2026, 11, 17, 2, 0, tzinfo=UTC))  # Mon 18:00 in Los Angeles
+    world.client_a.time_zone = "America/Los_Angeles"
+    world.client_a.save()
+    page = sign_in(http, world.clinician_a).get(
+        reverse("assignment_create", args=[world.client_a.public_id])
+    )
+    assert b'value="2026-11-16"' in page.content
+
+
+def test_weeks_while_paused_or_after_ending_are_not_expected(world, http, breathing, time_machine):
+    time_machine.move_to(datetime(2026, 11, 9, 12, 0, tzinfo=UTC))
+    assignment = assign(world, practice=breathing, start_date=date(2026, 11, 2))
+    sign_in(http, world.clinician_a)
+    status_url = reverse("assignment_status", args=[assignment.public_id])
+    http.post(status_url, {"status": "paused"})  # paused from Monday 9 November, noon
+    time_machine.move_to(datetime(2026, 11, 23, 12, 0, tzinfo=UTC))
+    sign_in(http, world.clinician_a)  # two weeks later: a new session
+    http.post(status_url, {"status": "ended"})
+    assignment.refresh_from_db()
+    assert assignment.end_date == date(2026, 11, 23)
+    weeks = adherence(assignment, datetime(2026, 11, 30, 12, 0, tzinfo=UTC), weeks=5)
+    assert [(w.starts, w.expected) for w in weeks] == [
+        (date(2026, 11, 2), 3),  # Mon, Wed, Fri while active
+        (date(2026, 11, 9), 1),  # Monday closed before the pause at noon
+        (date(2026, 11, 16), 0),  # paused
+        (date(2026, 11, 23), 0),  # paused, then ended
+        (date(2026, 11, 30), 0),  # after the end date
+    ]
+
+
+def test_an_item_whose_window_has_not_opened_waits_without_a_begin_button(
+    world, http, breathing, time_machine
+):
+    time_machine.move_to(datetime(2026, 11, 16, 7, 30, tzinfo=UTC))
+    assign(world, practice=breathing)
+    page = sign_in(http, world.client_a.user).get(reverse("today"))
+    assert b"From 08:00. It will be here then." in page.content
+    assert reverse("practice_play", args=[breathing.public_id]).encode() not in page.content
+
+
+def test_homework_questionnaires_only_open_while_due_and_do_not_linger(world, http, time_machine):
+    time_machine.move_to(MONDAY_9AM_LONDON)
+    assignment = assign(
+        world, measure="phq9", repeat="daily", window_start=time(8), window_end=time(10)
+    )
+    client = sign_in(http, world.client_a.user)
+    url = reverse("homework_questionnaire", args=[assignment.public_id])
+    response = client.post(url)
+    asked = MeasureRequest.objects.get()
+    assert response["Location"] == asked.get_absolute_url() and asked.from_homework
+    time_machine.move_to(MONDAY_9AM_LONDON + timedelta(hours=3))
+    sign_in(client, world.client_a.user)  # three hours later: a new session
+    assert client.post(url)["Location"] == reverse("today")
+    assert b"Your therapist asked you to fill in" not in client.get(reverse("today")).content
+    Assignment.objects.filter(pk=assignment.pk).update(status="paused")
+    assert client.post(url).status_code == 404

@@ -57,7 +57,8 @@ def test_practising_before_the_reminder_means_no_reminder(world, breathing, time
     assert due_reminders(at(8, 45)) == {}
 
 
-def test_each_occurrence_is_reminded_about_once_in_a_warm_voice(world, breathing):
+def test_each_occurrence_is_reminded_about_once_in_a_warm_voice(world, breathing, time_machine):
+    time_machine.move_to(at(8, 45))
     items = [(breathing.pk, "2026-11-16")]
     assert send_client_reminder(world.client_a.pk, items) == 1
     assert send_client_reminder(world.client_a.pk, items) == 0  # a second worker, or a rerun
@@ -86,3 +87,14 @@ def test_a_client_changes_their_reminder_time_and_time_zone(world, http, breathi
     assert (preference.at, world.client_a.time_zone) == (time(19, 15), "America/New_York")
     bad = http.post(reverse("reminder_settings"), {"at": "25:99", "time_zone": "Nowhere/Land"})
     assert bad.status_code == 400
+
+
+def test_a_late_task_does_not_remind_about_homework_paused_meanwhile(
+    world, breathing, time_machine
+):
+    time_machine.move_to(at(14))  # queued at 09:00, run at 14:00: the window has closed
+    assert send_client_reminder(world.client_a.pk, [(breathing.pk, "2026-11-16")]) == 0
+    time_machine.move_to(at(9))
+    Assignment.objects.filter(pk=breathing.pk).update(status="paused")
+    assert send_client_reminder(world.client_a.pk, [(breathing.pk, "2026-11-16")]) == 0
+    assert mail.outbox == []

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import uuid
 from uuid import UUID
 
 from django.contrib import messages
@@ -14,7 +15,7 @@ from tending.accounts.access import caseload_for, clinician_required, get_client
 from tending.accounts.models import ClientProfile
 from tending.assignments.forms import AssignmentForm
 from tending.assignments.models import Assignment
-from tending.assignments.schedules import describe
+from tending.assignments.schedules import describe, local_today
 from tending.assignments.services import adherence, save_assignment, set_status
 from tending.audit.services import record
 from tending.practices.models import Practice
@@ -44,12 +45,7 @@ def client_assignments(request: HttpRequest, client_id: UUID) -> HttpResponse:
         {"assignment": a, "when": describe(a.schedule()), "weeks": adherence(a, now)}
         for a in Assignment.objects.filter(client=client).select_related("practice", "client")
     ]
-    form = AssignmentForm(
-        initial={"start_date": timezone.localdate(), "repeat": "daily", "interval": 1},
-        practices=_practice_choices(client),
-        time_zone=client.time_zone,
-    )
-    context = {"client": client, "rows": rows, "form": form}
+    context = {"client": client, "rows": rows}
     return render(request, "assignments/client_assignments.html", context)
 
 
@@ -57,15 +53,13 @@ def _form_page(
     request: HttpRequest, client: ClientProfile, assignment: Assignment | None
 ) -> HttpResponse:
     data = request.POST if request.method == "POST" else None
-    initial = (
-        AssignmentForm.initial_for(assignment)
-        if assignment
-        else {
-            "start_date": timezone.localdate(),
-            "repeat": "daily",
-            "interval": 1,
-        }
-    )
+    if assignment is not None:
+        initial = AssignmentForm.initial_for(assignment)
+    else:
+        # The client's own today, which may differ from the server's.
+        client_today = local_today(timezone.now(), client.time_zone)
+        initial = {"start_date": client_today, "repeat": "daily", "interval": 1}
+    initial["token"] = uuid.uuid4()
     form = AssignmentForm(
         data, initial=initial, practices=_practice_choices(client), time_zone=client.time_zone
     )

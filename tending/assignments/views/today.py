@@ -15,6 +15,7 @@ from django.views.decorators.http import require_POST
 from tending.accounts.access import client_required
 from tending.assignments.forms import ReminderForm
 from tending.assignments.models import Assignment, ReminderPreference
+from tending.assignments.schedules import local_today, occurrence_on
 from tending.assignments.services import adherence, agenda_for
 from tending.audit.services import record
 from tending.measures.models import MeasureRequest
@@ -25,12 +26,15 @@ def today(request: HttpRequest) -> HttpResponse:
     profile = request.client_profile  # type: ignore[attr-defined]
     now = timezone.now()
     agenda = agenda_for(profile, now)
-    asked_now = MeasureRequest.objects.filter(client=profile, completed_at=None)
+    asked_now = MeasureRequest.objects.filter(
+        client=profile, completed_at=None, from_homework=False
+    )
     this_week: list[dict[str, Any]] = [
         {"assignment": assignment, "week": adherence(assignment, now, weeks=1)[0]}
         for assignment in Assignment.objects.filter(
             client=profile, status=Assignment.Status.ACTIVE
         ).select_related("practice", "client")
+        if assignment not in agenda.paused_for_safety  # resting: never counted against anyone
     ]
     context = {
         "profile": profile,
@@ -44,18 +48,30 @@ def today(request: HttpRequest) -> HttpResponse:
 @require_POST
 @client_required
 def homework_questionnaire(request: HttpRequest, assignment_id: UUID) -> HttpResponse:
-    """Open the questionnaire a homework item asks for (an open request is reused)."""
+    """Open the questionnaire a homework item asks for now (an open request is reused)."""
     profile = request.client_profile  # type: ignore[attr-defined]
     assignment = Assignment.objects.filter(
-        public_id=assignment_id, client=profile, kind=Assignment.Kind.MEASURE
+        public_id=assignment_id,
+        client=profile,
+        kind=Assignment.Kind.MEASURE,
+        status=Assignment.Status.ACTIVE,
     ).first()
     if assignment is None:
         raise Http404
-    asked, _ = MeasureRequest.objects.get_or_create(
+    now = timezone.now()
+    occurrence = occurrence_on(assignment.schedule(), local_today(now, profile.time_zone))
+    if occurrence is None or not occurrence.is_open(now):
+        messages.info(
+            request, "That questionnaire is not open now. It will be on Today when it is."
+        )
+        return redirect("today")
+    asked = MeasureRequest.objects.filter(
+        client=profile, measure_key=assignment.measure_key, completed_at=None
+    ).first() or MeasureRequest.objects.create(
         client=profile,
         measure_key=assignment.measure_key,
-        completed_at=None,
-        defaults={"requested_by": assignment.created_by},
+        requested_by=assignment.created_by,
+        from_homework=True,
     )
     return redirect(asked)
 

@@ -23,7 +23,9 @@ def _profile(request: HttpRequest) -> ClientProfile:
 
 @client_required
 def questionnaire_list(request: HttpRequest) -> HttpResponse:
-    waiting = MeasureRequest.objects.filter(client=_profile(request), completed_at=None)
+    waiting = MeasureRequest.objects.filter(
+        client=_profile(request), completed_at=None, from_homework=False
+    )
     rows = [
         {"request": asked, "definition": get_definition(asked.measure_key)} for asked in waiting
     ]
