@@ -124,10 +124,14 @@ class Agenda:
     paused_for_safety: list[Assignment] = field(default_factory=list)
 
 
-def _done_windows(
-    client: ClientProfile, since: datetime
-) -> tuple[dict[int, list[datetime]], dict[str, list[datetime]]]:
-    """When each practice was practised and each questionnaire answered, since `since`."""
+DoneTimes = tuple[dict[int, list[datetime]], dict[str, list[datetime]]]
+
+
+def done_times(client: ClientProfile, since: datetime) -> DoneTimes:
+    """When each practice was practised and each questionnaire answered, since `since`.
+
+    Two queries per page: pass the result to `adherence` for every assignment shown.
+    """
     practised: dict[int, list[datetime]] = {}
     for practice_id, started in PracticeLog.objects.filter(
         client=client, started_at__gte=since
@@ -168,7 +172,7 @@ def agenda_for(client: ClientProfile, now: datetime, days_ahead: int = 6) -> Age
         )
     )
     open_alert = RiskAlert.objects.filter(client=client, acknowledged_at=None).exists()
-    practised, answered = _done_windows(client, now - timedelta(days=2))
+    practised, answered = done_times(client, now - timedelta(days=2))
     agenda = Agenda()
     for assignment in assignments:
         if safety_pause_applies(assignment, open_alert):
@@ -206,7 +210,8 @@ def active_periods(assignment: Assignment) -> list[tuple[datetime | None, dateti
     """
     periods: list[tuple[datetime | None, datetime | None]] = []
     since: datetime | None = None
-    for version in assignment.history.order_by("version"):
+    # Sorted here rather than in SQL, so a prefetched history needs no further query.
+    for version in sorted(assignment.history.all(), key=lambda v: v.version):
         if version.snapshot.get("status") == Assignment.Status.ACTIVE:
             periods.append((since, version.changed_at))
         since = version.changed_at
@@ -222,7 +227,9 @@ def _was_active(periods: list[tuple[datetime | None, datetime | None]], moment: 
     )
 
 
-def adherence(assignment: Assignment, now: datetime, weeks: int = 6) -> list[WeekAdherence]:
+def adherence(
+    assignment: Assignment, now: datetime, weeks: int = 6, done: DoneTimes | None = None
+) -> list[WeekAdherence]:
     """Return expected and done occurrences per week (Monday to Sunday), oldest first.
 
     Only occurrences whose window has closed, or that were done, count as expected, so a day
@@ -233,19 +240,17 @@ def adherence(assignment: Assignment, now: datetime, weeks: int = 6) -> list[Wee
     first = today - timedelta(days=today.weekday()) - timedelta(weeks=weeks - 1)
     found = schedules.occurrences(assignment.schedule(), first, today)
     periods = active_periods(assignment)
-    practised, answered = _done_windows(
-        client, datetime.combine(first, datetime.min.time(), now.tzinfo) - timedelta(days=1)
-    )
+    practised, answered = done or done_times(client, now - timedelta(weeks=weeks, days=1))
     rows = []
     for week in range(weeks):
         starts = first + timedelta(weeks=week)
         week_items = [o for o in found if starts <= o.day < starts + timedelta(days=7)]
-        done = [o for o in week_items if _is_done(assignment, o, practised, answered)]
+        did = [o for o in week_items if _is_done(assignment, o, practised, answered)]
         # Only occurrences that closed while the homework was active count as expected.
         expected = [
             o
             for o in week_items
-            if o in done or (o.closes_at <= now and _was_active(periods, o.opens_at))
+            if o in did or (o.closes_at <= now and _was_active(periods, o.opens_at))
         ]
-        rows.append(WeekAdherence(starts=starts, expected=len(expected), done=len(done)))
+        rows.append(WeekAdherence(starts=starts, expected=len(expected), done=len(did)))
     return rows

@@ -135,12 +135,6 @@ class Definition:
     def includes_wording(self) -> bool:
         return self.wording == "included"
 
-    def score_named(self, name: str | None) -> Score | None:
-        """Return the total (name None or "total") or the subscale called `name`."""
-        if name in (None, "total"):
-            return self.total
-        return next((s for s in self.subscales if s.key == name), None)
-
 
 def _need(data: dict[str, Any], name: str, kind: type | tuple[type, ...]) -> Any:
     value = data.get(name)

@@ -35,6 +35,8 @@ def request_measure(
     show_summary: bool,
 ) -> tuple[MeasureRequest, bool]:
     """Ask `client` to complete `definition` now. An open request for it is reused."""
+    # Lock the client's row so two clicks at once cannot both create a request.
+    ClientProfile.objects.select_for_update().filter(pk=client.pk).first()
     existing = MeasureRequest.objects.filter(
         client=client, measure_key=definition.key, completed_at=None
     ).first()

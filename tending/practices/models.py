@@ -75,14 +75,6 @@ class Practice(models.Model):
     def aspect_labels(self) -> list[str]:
         return [library.ASPECTS.get(a, a) for a in self.aspects]
 
-    @property
-    def timed_seconds(self) -> int:
-        return sum(step.get("seconds") or 0 for step in self.steps)
-
-
-def recording_path(recording: PracticeRecording) -> str:
-    return f"{recording.public_id}{recording.extension}"
-
 
 class PracticeRecording(models.Model):
     """A clinician's own voice guiding a practice, heard by the clients on their caseload.
@@ -116,7 +108,8 @@ class PracticeRecording(models.Model):
 
     @property
     def file_name(self) -> str:
-        return recording_path(self)
+        """A name Tending chose: the public id and the extension judged from the content."""
+        return f"{self.public_id}{self.extension}"
 
 
 class PracticeLog(models.Model):

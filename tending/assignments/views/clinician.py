@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from datetime import timedelta
 from uuid import UUID
 
 from django.contrib import messages
@@ -16,7 +17,7 @@ from tending.accounts.models import ClientProfile
 from tending.assignments.forms import AssignmentForm
 from tending.assignments.models import Assignment
 from tending.assignments.schedules import describe, local_today
-from tending.assignments.services import adherence, save_assignment, set_status
+from tending.assignments.services import adherence, done_times, save_assignment, set_status
 from tending.audit.services import record
 from tending.practices.models import Practice
 from tending.practices.services import practices_for
@@ -41,9 +42,12 @@ def client_assignments(request: HttpRequest, client_id: UUID) -> HttpResponse:
     client = get_client_for_user(request, client_id)
     record(action="client.homework_viewed", request=request, client=client, target=client)
     now = timezone.now()
+    done = done_times(client, now - timedelta(weeks=7))  # once for every assignment below
     rows = [
-        {"assignment": a, "when": describe(a.schedule()), "weeks": adherence(a, now)}
-        for a in Assignment.objects.filter(client=client).select_related("practice", "client")
+        {"assignment": a, "when": describe(a.schedule()), "weeks": adherence(a, now, done=done)}
+        for a in Assignment.objects.filter(client=client)
+        .select_related("practice", "client")
+        .prefetch_related("history")
     ]
     context = {"client": client, "rows": rows}
     return render(request, "assignments/client_assignments.html", context)

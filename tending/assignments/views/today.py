@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Any
 from uuid import UUID
 
@@ -16,7 +17,7 @@ from tending.accounts.access import client_required
 from tending.assignments.forms import ReminderForm
 from tending.assignments.models import Assignment, ReminderPreference
 from tending.assignments.schedules import local_today, occurrence_on
-from tending.assignments.services import adherence, agenda_for
+from tending.assignments.services import adherence, agenda_for, done_times
 from tending.audit.services import record
 from tending.measures.models import MeasureRequest
 
@@ -26,14 +27,15 @@ def today(request: HttpRequest) -> HttpResponse:
     profile = request.client_profile  # type: ignore[attr-defined]
     now = timezone.now()
     agenda = agenda_for(profile, now)
+    done = done_times(profile, now - timedelta(weeks=2))  # once for every assignment below
     asked_now = MeasureRequest.objects.filter(
         client=profile, completed_at=None, from_homework=False
     )
     this_week: list[dict[str, Any]] = [
-        {"assignment": assignment, "week": adherence(assignment, now, weeks=1)[0]}
-        for assignment in Assignment.objects.filter(
-            client=profile, status=Assignment.Status.ACTIVE
-        ).select_related("practice", "client")
+        {"assignment": assignment, "week": adherence(assignment, now, weeks=1, done=done)[0]}
+        for assignment in Assignment.objects.filter(client=profile, status=Assignment.Status.ACTIVE)
+        .select_related("practice", "client")
+        .prefetch_related("history")
         if assignment not in agenda.paused_for_safety  # resting: never counted against anyone
     ]
     context = {
