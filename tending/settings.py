@@ -132,6 +132,7 @@ INSTALLED_APPS = [
     "tending.practices",
     "tending.measures",
     "tending.assignments",
+    "tending.reports",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -387,6 +388,9 @@ LOGGING = {
     "loggers": {
         # Axes logs usernames at INFO; keep identifiers out of the logs.
         "axes": {"level": "WARNING"},
+        # The PDF engine narrates every step at INFO.
+        "weasyprint": {"level": "WARNING"},
+        "fontTools": {"level": "WARNING"},
     },
 }
 

@@ -13,6 +13,7 @@ urlpatterns = [
     path("", include("tending.practices.urls")),
     path("", include("tending.measures.urls")),
     path("", include("tending.assignments.urls")),
+    path("", include("tending.reports.urls")),
     path("admin/", admin.site.urls),
 ]
 

@@ -203,6 +203,12 @@ RULES: dict[str, Rule] = {
     "assignment_status": Rule(method="POST", target="assignment", owner=_clinician_a_only),
     "homework_questionnaire": Rule(method="POST", target="assignment", owner=_client_a_only),
     "reminder_settings": Rule(allowed=frozenset({"client_a", "client_b"})),
+    "dashboard": Rule(allowed=CLINICIANS),
+    "caseload_csv": Rule(allowed=CLINICIANS),
+    "client_progress": Rule(target="client", owner=_clinician_of),
+    "client_progress_pdf": Rule(target="client", owner=_clinician_of),
+    "client_csv": Rule(target="client", owner=_clinician_of),
+    "data_dictionary": Rule(allowed=CLINICIANS),
 }
 # Django's admin is for server operators only; no persona here is one.
 ADMIN_PUBLIC = {"admin:login"}

@@ -17,9 +17,13 @@ def test_a_clinician_invites_a_client_who_accepts_and_signs_in(
     check = check_accessibility
     clinician = new_page()
     sign_in(clinician, "asha@riverside.example", code=True, check=check)
-    clinician.wait_for_url("**/caseload/")
+    # A clinician's home is the dashboard: the caseload at a glance, risk first.
+    clinician.wait_for_url("**/dashboard/")
+    assert clinician.get_by_role("heading", name="Your caseload at a glance").is_visible()
+    assert clinician.get_by_role("link", name="Sam Rivers", exact=True).is_visible()
     check(clinician)
-    assert clinician.get_by_role("link", name="Sam Rivers").is_visible()
+    clinician.get_by_role("navigation", name="Main").get_by_role("link", name="Caseload").click()
+    clinician.wait_for_url("**/caseload/")
 
     # A mistake first: the form says what is wrong and keeps what was typed.
     clinician.get_by_label("Name").fill("Noor Haddad")

@@ -68,7 +68,7 @@ def test_a_client_breathes_with_the_pacer_checks_in_and_both_see_it(new_page, ch
 
     clinician = new_page()
     sign_in(clinician, "tom@riverside.example", code=True)
-    clinician.get_by_role("link", name="Jordan Lee").click()
+    clinician.get_by_role("link", name="Jordan Lee", exact=True).click()
     clinician.get_by_role("link", name="Practice: minutes, check-ins and flags").click()
     row = clinician.get_by_role("row").filter(has_text="Soothing rhythm breathing").first
     assert "6 → 3" in row.text_content()

@@ -15,7 +15,7 @@ def test_a_positive_item_9_brings_help_to_the_client_and_an_alert_to_the_clinici
     check = check_accessibility
     clinician = new_page()
     sign_in(clinician, "marcus@northfield.example", code=True)
-    clinician.get_by_role("link", name="Casey Young").click()
+    clinician.get_by_role("link", name="Casey Young", exact=True).click()
     clinician.get_by_role("link", name="Questionnaires and change").click()
     clinician.get_by_role("combobox", name="Questionnaire").select_option("phq9")
     clinician.get_by_role("button", name="Ask now").click()

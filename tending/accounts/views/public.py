@@ -18,7 +18,7 @@ def home(request: HttpRequest) -> HttpResponse:
     if role in {"clinician", "admin"} and not is_verified(request):
         return redirect("two_factor_required")
     if role == "clinician":
-        return redirect("caseload")
+        return redirect("dashboard")
     if role == "admin":
         return redirect("organisation_settings")
     if role == "operator":

@@ -119,6 +119,10 @@ def test_an_admin_downloads_the_trail_as_csv_and_the_download_is_recorded(world,
     opened = next(row for row in rows if row["action"] == "client.record_opened")
     assert opened["actor_name"] == "'=HYPERLINK(1)"  # never a live spreadsheet formula
     assert opened["client_id"] == str(world.client_a.public_id)
+    # Every value sits under its own heading (the client reference once went missing).
+    assert opened["client_reference"] == f"Client {str(world.client_a.public_id)[:8]}"
+    assert opened["target_type"] == "" and opened["detail"] == "{}"
+    assert all(None not in row for row in rows)  # no row longer than the header
     assert "CANARY-client" not in str(rows)
     export = AuditEvent.objects.get(action="audit.exported")
     assert export.actor_id == world.admin_a.public_id

@@ -1,0 +1,274 @@
+"""The caseload dashboard: every client's latest scores, change, adherence and last contact.
+
+Built for a caseload of hundreds with years of history: the rows come from seven queries
+whatever the size (clients, open alerts, first and latest score per measure, last practice,
+active homework with its history, and this week's practice and answers), and the result is
+cached under the clinician's caseload revision (`models.CaseloadRevision`), which moves in
+the same transaction as any change the rows show. Risk alerts never wait for a cache: the
+revision moves when an alert is raised or acknowledged, and every staff page also shows
+open alerts live in its banner.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from django.core.cache import cache
+from django.db.models import F, Max, Q, QuerySet, Window
+from django.db.models.functions import RowNumber
+from django.urls import reverse
+
+from tending.accounts.models import ClientProfile
+from tending.assignments import schedules
+from tending.assignments.models import Assignment
+from tending.assignments.services import adherence
+from tending.measures.definitions import load_definitions
+from tending.measures.models import Response, RiskAlert
+from tending.measures.reliable_change import ChangeError, classify_change
+from tending.practices.models import PracticeLog
+from tending.reports.models import CaseloadRevision
+
+# How long a computed dashboard is reused when nothing has been written: only this week's
+# adherence can drift meanwhile (a homework window closing), never scores, alerts or names.
+CACHE_SECONDS = 120
+PAGE_SIZE = 50
+
+# Most concerning first, for sorting by change.
+CHANGE_ORDER = {"deteriorated": 0, "unchanged": 1, "improved": 2, "recovered": 3}
+
+SORTS = {
+    "attention": "Needs attention first",
+    "name": "Name",
+    "change": "Change (deteriorated first)",
+    "adherence": "Homework this week (least first)",
+    "contact": "Last contact (longest ago first)",
+}
+
+
+@dataclass
+class Score:
+    measure: str
+    short_title: str
+    total: float
+    band: str
+    day: date
+    status: str  # recovered / improved / unchanged / deteriorated / baseline / no rule
+    first_total: float | None
+
+
+@dataclass
+class Row:
+    client_id: str
+    name: str
+    url: str  # the client's record
+    progress_url: str
+    alerts: int = 0
+    high_alert: bool = False
+    scores: list[Score] = field(default_factory=list)
+    expected: int = 0
+    done: int = 0
+    last_contact: date | None = None
+    has_homework: bool = False
+
+    @property
+    def worst_change(self) -> str | None:
+        ranked = [s.status for s in self.scores if s.status in CHANGE_ORDER]
+        return min(ranked, key=CHANGE_ORDER.__getitem__) if ranked else None
+
+    @property
+    def adherence_percent(self) -> int | None:
+        return round(100 * self.done / self.expected) if self.expected else None
+
+
+def caseload_revision(clinician_id: int) -> int:
+    number = (
+        CaseloadRevision.objects.filter(pk=clinician_id).values_list("number", flat=True).first()
+    )
+    return number or 0
+
+
+def _local_day(moment: datetime, zone: str) -> date:
+    return moment.astimezone(ZoneInfo(zone)).date()
+
+
+def compute_rows(clients: QuerySet[ClientProfile], now: datetime) -> list[Row]:
+    """The dashboard rows for `clients`, in name order, from a fixed number of queries."""
+    profiles = list(clients.order_by("name", "id").only("id", "public_id", "name", "time_zone"))
+    ids = [client.id for client in profiles]
+    rows = {
+        client.id: Row(
+            client_id=str(client.public_id),
+            name=client.name,
+            url=reverse("client_detail", args=[client.public_id]),
+            progress_url=reverse("client_progress", args=[client.public_id]),
+        )
+        for client in profiles
+    }
+    zones = {client.id: client.time_zone for client in profiles}
+    if not ids:
+        return []
+
+    for client_id, priority in RiskAlert.objects.filter(
+        client_id__in=ids, acknowledged_at=None
+    ).values_list("client_id", "priority"):
+        rows[client_id].alerts += 1
+        rows[client_id].high_alert |= priority == RiskAlert.Priority.HIGH
+
+    _add_scores(rows, ids, zones)
+
+    for client_id, last_practice in (
+        PracticeLog.objects.filter(client_id__in=ids)
+        .values("client_id")
+        .annotate(last=Max("ended_at"))
+        .values_list("client_id", "last")
+    ):
+        rows[client_id].last_contact = _local_day(last_practice, zones[client_id])
+    # Answering a questionnaire is contact too; the latest answer came with the scores.
+    for row in rows.values():
+        if row.scores:
+            latest = max(score.day for score in row.scores)
+            row.last_contact = max(row.last_contact or latest, latest)
+
+    _add_adherence(rows, ids, now)
+    return [rows[client.id] for client in profiles]
+
+
+def _add_scores(rows: dict[int, Row], ids: list[int], zones: dict[int, str]) -> None:
+    """First and latest scored response per client and measure, in one query."""
+    definitions = load_definitions()
+    partition = [F("client_id"), F("measure_key")]
+    ranked = (
+        Response.objects.filter(client_id__in=ids, complete=True, total__isnull=False)
+        .annotate(
+            oldest=Window(RowNumber(), partition_by=partition, order_by=[F("completed_at").asc()]),
+            newest=Window(RowNumber(), partition_by=partition, order_by=[F("completed_at").desc()]),
+        )
+        .filter(Q(oldest=1) | Q(newest=1))
+        .values_list(
+            "client_id", "measure_key", "total", "band", "completed_at", "oldest", "newest"
+        )
+    )
+    firsts: dict[tuple[int, str], float] = {}
+    latests: dict[tuple[int, str], tuple[float, str, datetime]] = {}
+    single: set[tuple[int, str]] = set()  # only one score so far: it is the baseline
+    for client_id, key, total, band, completed_at, oldest, newest in ranked:
+        if total is None:  # excluded by the filter; this tells the type checker
+            continue
+        if oldest == 1:
+            firsts[(client_id, key)] = total
+        if newest == 1:
+            latests[(client_id, key)] = (total, band, completed_at)
+            if oldest == 1:
+                single.add((client_id, key))
+    for (client_id, key), (total, band, completed_at) in sorted(latests.items()):
+        definition = definitions.get(key)
+        if definition is None:
+            continue
+        first = firsts[(client_id, key)]
+        status = "baseline"
+        if (client_id, key) not in single:
+            try:
+                status = classify_change(definition, first, total).classification
+            except ChangeError:
+                status = "no rule"
+        rows[client_id].scores.append(
+            Score(
+                measure=key,
+                short_title=definition.short_title,
+                total=total,
+                band=band,
+                day=_local_day(completed_at, zones[client_id]),
+                status=status,
+                first_total=first,
+            )
+        )
+    for row in rows.values():
+        row.scores.sort(key=lambda score: score.short_title)
+
+
+def _add_adherence(rows: dict[int, Row], ids: list[int], now: datetime) -> None:
+    """This week's homework: occurrences that closed or were done, and how many were done."""
+    since = now - timedelta(days=8)
+    assignments = list(
+        Assignment.objects.filter(client_id__in=ids)
+        .filter(Q(status=Assignment.Status.ACTIVE) | Q(updated_at__gte=since))
+        .select_related("client", "practice")
+        .prefetch_related("history")
+    )
+    if not assignments:
+        return
+    practised: dict[int, dict[int, list[datetime]]] = defaultdict(dict)
+    for client_id, practice_id, started in PracticeLog.objects.filter(
+        client_id__in=ids, started_at__gte=since
+    ).values_list("client_id", "practice_id", "started_at"):
+        practised[client_id].setdefault(practice_id, []).append(started)
+    answered: dict[int, dict[str, list[datetime]]] = defaultdict(dict)
+    for client_id, key, completed in Response.objects.filter(
+        client_id__in=ids, completed_at__gte=since
+    ).values_list("client_id", "measure_key", "completed_at"):
+        answered[client_id].setdefault(key, []).append(completed)
+    for assignment in assignments:
+        row = rows[assignment.client_id]
+        if assignment.status == Assignment.Status.ACTIVE:
+            row.has_homework = True
+        (week,) = adherence(
+            assignment,
+            now,
+            weeks=1,
+            done=(practised[assignment.client_id], answered[assignment.client_id]),
+        )
+        row.expected += week.expected
+        row.done += week.done
+
+
+def sort_rows(rows: list[Row], sort: str) -> list[Row]:
+    """Clients with an open risk alert come first in every order (high priority first)."""
+
+    def alert_rank(row: Row) -> int:
+        return 0 if row.high_alert else 1 if row.alerts else 2
+
+    def by_name(row: Row) -> tuple[str, str]:
+        return (row.name.casefold(), row.client_id)
+
+    def change_rank(row: Row) -> int:
+        worst = row.worst_change
+        return CHANGE_ORDER[worst] if worst else len(CHANGE_ORDER)
+
+    def adherence_rank(row: Row) -> float:
+        percent = row.adherence_percent
+        return percent if percent is not None else 101
+
+    def contact_rank(row: Row) -> int:
+        return row.last_contact.toordinal() if row.last_contact else 0
+
+    keys = {
+        "name": lambda row: (alert_rank(row), *by_name(row)),
+        "change": lambda row: (alert_rank(row), change_rank(row), *by_name(row)),
+        "adherence": lambda row: (alert_rank(row), adherence_rank(row), *by_name(row)),
+        "contact": lambda row: (alert_rank(row), contact_rank(row), *by_name(row)),
+        "attention": lambda row: (
+            alert_rank(row),
+            0 if row.worst_change == "deteriorated" else 1,
+            *by_name(row),
+        ),
+    }
+    return sorted(rows, key=keys.get(sort, keys["attention"]))
+
+
+def dashboard_rows(
+    clients: QuerySet[ClientProfile], clinician: str, now: datetime, revision: int
+) -> list[Row]:
+    """The rows, from the cache when nothing has changed since they were computed.
+
+    `clinician` is the clinician's public id: row ids can be reused after a delete, UUIDs not.
+    """
+    today = schedules.local_today(now, "UTC")
+    key = f"reports:dashboard:v1:{clinician}:{revision}:{today.isoformat()}"
+    rows: list[Row] | None = cache.get(key)
+    if rows is None:
+        rows = compute_rows(clients, now)
+        cache.set(key, rows, CACHE_SECONDS)
+    return rows
