@@ -31,7 +31,7 @@ from tending.audit.services import record
 
 logger = logging.getLogger(__name__)
 
-MODEL_BACKEND = "django.contrib.auth.backends.ModelBackend"
+MODEL_BACKEND = "tending.accounts.backends.AccountBackend"
 # A second "send" within this window is a double click or a retry: do not e-mail twice.
 RESEND_GRACE = timedelta(seconds=60)
 

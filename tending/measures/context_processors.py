@@ -1,9 +1,30 @@
 from __future__ import annotations
 
+from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
+from uuid import UUID
 
 from django.http import HttpRequest
+from django.urls import reverse
 from django.utils.functional import SimpleLazyObject
+
+
+@dataclass(frozen=True)
+class BannerAlert:
+    """What the staff banner shows of an open risk alert."""
+
+    public_id: UUID
+    priority: str
+    created_at: datetime
+    client_name: str
+
+    def get_absolute_url(self) -> str:
+        return reverse("risk_alert_detail", kwargs={"alert_id": self.public_id})
+
+    @property
+    def priority_label(self) -> str:
+        return "high" if self.priority == "high" else "standard"
 
 
 def measures_waiting(request: HttpRequest) -> dict[str, Any]:
@@ -13,19 +34,25 @@ def measures_waiting(request: HttpRequest) -> dict[str, Any]:
     """
 
     def alerts() -> list[Any]:
-        from django.db.models import Case, Value, When
-
-        from tending.accounts.access import caseload_for
+        from tending.accounts.access import staff_membership
         from tending.measures.models import RiskAlert
 
-        if getattr(request.user, "role", "") != "clinician":
+        membership = staff_membership(request, "clinician")
+        if membership is None:
             return []
-        high_first = Case(When(priority=RiskAlert.Priority.HIGH, then=Value(0)), default=Value(1))
-        return list(
-            RiskAlert.objects.filter(client__in=caseload_for(request), acknowledged_at=None)
-            .select_related("client")
-            .order_by(high_first, "created_at")
-        )
+        # A narrow query: this runs on every staff page, so it fetches only what the banner
+        # shows, high priority first, then oldest first.
+        rows = RiskAlert.objects.filter(
+            client__organisation_id=membership.organisation_id,
+            client__primary_clinician_id=membership.user_id,
+            acknowledged_at=None,
+        ).values_list("public_id", "priority", "created_at", "client__name")
+        banner = [
+            BannerAlert(public_id, priority, created_at, name)
+            for public_id, priority, created_at, name in rows
+        ]
+        banner.sort(key=lambda alert: (alert.priority != RiskAlert.Priority.HIGH, alert.created_at))
+        return banner
 
     def waiting() -> list[Any]:
         from tending.measures.models import MeasureRequest

@@ -59,6 +59,23 @@ class Score:
     first_total: float | None
 
 
+@dataclass(frozen=True)
+class OpenAlert:
+    """An open risk alert as the staff banner shows it (same shape as the banner's own)."""
+
+    public_id: str
+    priority: str
+    created_at: datetime
+    client_name: str
+
+    def get_absolute_url(self) -> str:
+        return reverse("risk_alert_detail", kwargs={"alert_id": self.public_id})
+
+    @property
+    def priority_label(self) -> str:
+        return "high" if self.priority == RiskAlert.Priority.HIGH else "standard"
+
+
 @dataclass
 class Row:
     client_id: str
@@ -72,6 +89,7 @@ class Row:
     done: int = 0
     last_contact: date | None = None
     has_homework: bool = False
+    open_alerts: list[OpenAlert] = field(default_factory=list)
 
     @property
     def worst_change(self) -> str | None:
@@ -111,11 +129,13 @@ def compute_rows(clients: QuerySet[ClientProfile], now: datetime) -> list[Row]:
     if not ids:
         return []
 
-    for client_id, priority in RiskAlert.objects.filter(
+    for client_id, public_id, priority, created_at in RiskAlert.objects.filter(
         client_id__in=ids, acknowledged_at=None
-    ).values_list("client_id", "priority"):
-        rows[client_id].alerts += 1
-        rows[client_id].high_alert |= priority == RiskAlert.Priority.HIGH
+    ).values_list("client_id", "public_id", "priority", "created_at"):
+        row = rows[client_id]
+        row.alerts += 1
+        row.high_alert |= priority == RiskAlert.Priority.HIGH
+        row.open_alerts.append(OpenAlert(str(public_id), priority, created_at, row.name))
 
     _add_scores(rows, ids, zones)
 
@@ -224,6 +244,16 @@ def _add_adherence(rows: dict[int, Row], ids: list[int], now: datetime) -> None:
         row.done += week.done
 
 
+def banner_alerts(rows: list[Row]) -> list[OpenAlert]:
+    """Every open alert on the caseload, high priority first, then oldest first.
+
+    Read from the same revision-keyed rows as the table, so the banner and the table agree and
+    the page needs no query of its own for them.
+    """
+    alerts = [alert for row in rows for alert in row.open_alerts]
+    return sorted(alerts, key=lambda a: (a.priority != RiskAlert.Priority.HIGH, a.created_at))
+
+
 def sort_rows(rows: list[Row], sort: str) -> list[Row]:
     """Clients with an open risk alert come first in every order (high priority first)."""
 
@@ -266,7 +296,7 @@ def dashboard_rows(
     `clinician` is the clinician's public id: row ids can be reused after a delete, UUIDs not.
     """
     today = schedules.local_today(now, "UTC")
-    key = f"reports:dashboard:v1:{clinician}:{revision}:{today.isoformat()}"
+    key = f"reports:dashboard:v2:{clinician}:{revision}:{today.isoformat()}"
     rows: list[Row] | None = cache.get(key)
     if rows is None:
         rows = compute_rows(clients, now)

@@ -41,10 +41,10 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         sort = "attention"
     now = timezone.now()
     revision = board.caseload_revision(membership.user_id)
-    rows = board.sort_rows(
-        board.dashboard_rows(caseload_for(request), str(membership.user.public_id), now, revision),
-        sort,
+    computed = board.dashboard_rows(
+        caseload_for(request), str(membership.user.public_id), now, revision
     )
+    rows = board.sort_rows(computed, sort)
     page = Paginator(rows, board.PAGE_SIZE).get_page(request.GET.get("page"))
     record(
         action="caseload.dashboard_viewed",
@@ -63,6 +63,8 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         "clinician_id": membership.user.public_id,
         "with_alerts": sum(1 for row in rows if row.alerts),
         "client_count": len(rows),
+        # The staff banner, from the same cached rows (it would otherwise query again).
+        "open_risk_alerts": board.banner_alerts(computed),
     }
     return render(request, "reports/dashboard.html", context)
 

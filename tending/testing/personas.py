@@ -102,7 +102,7 @@ def sign_in(http: Client, user: User | None, *, verified: bool = True) -> Client
     """Sign `user` in on `http`; staff count as having passed 2FA unless `verified=False`."""
     if user is None:
         return http
-    http.force_login(user, backend="django.contrib.auth.backends.ModelBackend")
+    http.force_login(user, backend="tending.accounts.backends.AccountBackend")
     session = http.session
     # A fresh sign-in starts the session clock again, as the real sign-in does.
     session[SESSION_STARTED] = session[SESSION_LAST_SEEN] = int(time.time())

@@ -204,9 +204,14 @@ def test_high_priority_alerts_are_listed_first_in_the_banner(world, http):
         answer_phq9(world, PHQ9_POSITIVE | {9: 1})  # standard
     high = answer_phq9(world, PHQ9_POSITIVE | {9: 3})
     sign_in(http, world.clinician_a)
-    alerts = http.get(reverse("caseload")).context["open_risk_alerts"]
-    assert alerts[0].response == high
+    page = http.get(reverse("caseload"))
+    alerts = page.context["open_risk_alerts"]
+    assert alerts[0].public_id == high.risk_alert.public_id
     assert [a.priority for a in alerts] == ["high", "standard", "standard", "standard"]
+    banner = page.content.decode().split('class="alert-banner"')[1].split("</div>")[0]
+    assert "4 risk alerts waiting." in banner
+    assert banner.count("(high)") == 1 and banner.index("(high)") < banner.index("(standard)")
+    assert high.risk_alert.get_absolute_url() in banner
 
 
 def test_paper_entry_shows_which_answer_is_wrong(world, http):

@@ -226,3 +226,16 @@ def test_an_empty_caseload_says_how_to_start(world, http):
     page, rows = _rows(http)
     assert rows == []
     assert "No clients yet" in page.content.decode()
+
+
+def test_the_banner_on_the_dashboard_lists_the_same_alerts_as_everywhere(world, http):
+    answer_phq9(world)
+    sign_in(http, world.clinician_a)
+    caseload = http.get(reverse("caseload")).content.decode()
+    board = http.get(reverse("dashboard")).content.decode()
+
+    def banner(html: str) -> str:
+        return html.split('class="alert-banner"')[1].split("</div>")[0]
+
+    assert banner(board) == banner(caseload)
+    assert "1 risk alert waiting." in banner(board) and "(high)" in banner(board)
