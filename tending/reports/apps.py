@@ -23,6 +23,8 @@ class ReportsConfig(AppConfig):
             model = apps.get_model(label)
             post_save.connect(signals.client_record_changed, sender=model)
             post_delete.connect(signals.client_record_changed, sender=model)
+        # A clinician moved to another organisation (an operator's change) sees a new caseload.
+        post_save.connect(signals.membership_changed, sender=apps.get_model("accounts.Membership"))
         client = apps.get_model("accounts.ClientProfile")
         pre_save.connect(signals.remember_clinician, sender=client)
         post_save.connect(signals.client_profile_changed, sender=client)

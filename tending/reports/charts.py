@@ -163,6 +163,10 @@ def month_ticks(first: date, last: date, scale: Scale, most: int = 7) -> list[Ti
     return [Tick(_x(scale, first, day), day.strftime("%b %Y")) for day in months[::step]]
 
 
+def _number(value: float) -> str:
+    return f"{round(value, 2):f}".rstrip("0").rstrip(".")
+
+
 def nice_ceiling(value: float) -> int:
     """The smallest of 10, 20, 30, 60, 90, 120, … that is at least `value`."""
     for candidate in (10, 20, 30, 60, 90, 120, 180, 240, 300, 420, 600):
@@ -299,25 +303,31 @@ def measure_chart(
     if threshold is not None and baseline is not None:
         zone = (ys(min(high, baseline + threshold)), ys(max(low, baseline - threshold)))
         zone_label = (
-            f"Within {threshold:.2g} points of the first score ({baseline:g}): no reliable change"
+            f"Within {_number(threshold)} points of the first score ({_number(baseline)}): "
+            "no reliable change"
         )
 
     most = max((minutes for _, minutes in weekly_minutes), default=0)
     ceiling = nice_ceiling(most)
     ms = Scale(0, ceiling, strip_bottom, strip_top)
-    week_width = max(1.0, xs(7) - xs(0) - 1)
-    bars = [
-        Bar(
-            x=round(_x(xs, first, week) + 0.5, 2),
-            y=ms(minutes),
-            width=round(min(week_width, WIDTH - RIGHT - _x(xs, first, week)), 2),
-            height=round(strip_bottom - ms(minutes), 2),
-            week=week,
-            minutes=minutes,
+    bars = []
+    for week, minutes in weekly_minutes:
+        # A week that starts before the period (a period may begin mid-week) is drawn from
+        # the period's first day; one that runs past its end stops at the last day.
+        starts, ends = max(week, first), min(week + timedelta(days=7), last + timedelta(days=1))
+        if minutes <= 0 or starts >= ends:
+            continue
+        left = _x(xs, first, starts) + 0.5
+        bars.append(
+            Bar(
+                x=round(left, 2),
+                y=ms(minutes),
+                width=round(max(1.0, min(_x(xs, first, ends), WIDTH - RIGHT) - left - 0.5), 2),
+                height=round(strip_bottom - ms(minutes), 2),
+                week=week,
+                minutes=minutes,
+            )
         )
-        for week, minutes in weekly_minutes
-        if minutes > 0 and first <= week <= last
-    ]
 
     step = _score_step(high - low)
     y_ticks = []
@@ -360,6 +370,14 @@ def _score_step(span: float) -> float:
     return 100
 
 
+@dataclass(frozen=True)
+class Label:
+    x: float
+    y: float
+    text: str
+    tone: str
+
+
 @dataclass
 class TrendChart:
     """Weekly average check-in ratings (0 to 10) before and after practice."""
@@ -368,6 +386,7 @@ class TrendChart:
     description: str
     height: int
     lines: list[Line]
+    labels: list[Label]  # each system named at the end of its line, not by colour alone
     y_ticks: list[Tick]
     x_ticks: list[Tick]
     plot_left: float = LEFT
@@ -400,13 +419,15 @@ def trend_chart(
     xs = date_scale(first, last)
     ys = Scale(0, 10, SCORE_TOP + 120, SCORE_TOP)
     lines = []
+    labels: list[Label] = []
     for name, values in series.items():
         segments: list[list[str]] = []
         previous: date | None = None
         for week, value in sorted(values):
             if previous is None or week - previous > timedelta(days=7):
                 segments.append([])
-            segments[-1].append(f"{_x(xs, first, week + timedelta(days=3))},{ys(value)}")
+            middle = min(max(week + timedelta(days=3), first), last)  # inside the axis
+            segments[-1].append(f"{_x(xs, first, middle)},{ys(value)}")
             previous = week
         tone = name.split()[0].lower()
         for segment in segments:
@@ -416,11 +437,15 @@ def trend_chart(
             lines.append(
                 Line(name=name, points=" ".join(segment), dashed=name.endswith("before"), tone=tone)
             )
+        if segments and (name.endswith("after") or f"{name.split()[0]} after" not in series):
+            x, y = segments[-1][-1].split(",")
+            labels.append(Label(float(x) + 5, float(y) + 4, name.split()[0], tone))
     return TrendChart(
         title=title,
         description=description,
         height=SCORE_TOP + 120 + BOTTOM_AXIS + 8,
         lines=lines,
+        labels=labels,
         y_ticks=[Tick(ys(v), str(v)) for v in (0, 5, 10)],
         x_ticks=month_ticks(first, last, xs),
     )

@@ -1,8 +1,9 @@
 """The caseload dashboard: every client's latest scores, change, adherence and last contact.
 
-Built for a caseload of hundreds with years of history: the rows come from seven queries
-whatever the size (clients, open alerts, first and latest score per measure, last practice,
-active homework with its history, and this week's practice and answers), and the result is
+Built for a caseload of hundreds with years of history: the rows come from a fixed number of
+queries whatever the size (clients, open alerts, first and latest score per measure, last
+practice, last answer, active homework with its history, and this week's practice and
+answers), and the result is
 cached under the clinician's caseload revision (`models.CaseloadRevision`), which moves in
 the same transaction as any change the rows show. Risk alerts never wait for a cache: the
 revision moves when an alert is raised or acknowledged, and every staff page also shows
@@ -24,10 +25,11 @@ from django.urls import reverse
 from tending.accounts.models import ClientProfile
 from tending.assignments import schedules
 from tending.assignments.models import Assignment
-from tending.assignments.services import adherence
+from tending.assignments.services import adherence, safety_pause_applies
 from tending.measures.definitions import load_definitions
 from tending.measures.models import Response, RiskAlert
 from tending.measures.reliable_change import ChangeError, classify_change
+from tending.measures.scoring import band_for
 from tending.practices.models import PracticeLog
 from tending.reports.models import CaseloadRevision
 
@@ -146,11 +148,16 @@ def compute_rows(clients: QuerySet[ClientProfile], now: datetime) -> list[Row]:
         .values_list("client_id", "last")
     ):
         rows[client_id].last_contact = _local_day(last_practice, zones[client_id])
-    # Answering a questionnaire is contact too; the latest answer came with the scores.
-    for row in rows.values():
-        if row.scores:
-            latest = max(score.day for score in row.scores)
-            row.last_contact = max(row.last_contact or latest, latest)
+    # Answering a questionnaire is contact too, even one left incomplete.
+    for client_id, last_answer in (
+        Response.objects.filter(client_id__in=ids)
+        .values("client_id")
+        .annotate(last=Max("completed_at"))
+        .values_list("client_id", "last")
+    ):
+        answered = _local_day(last_answer, zones[client_id])
+        row = rows[client_id]
+        row.last_contact = max(row.last_contact or answered, answered)
 
     _add_adherence(rows, ids, now)
     return [rows[client.id] for client in profiles]
@@ -161,35 +168,59 @@ def _add_scores(rows: dict[int, Row], ids: list[int], zones: dict[int, str]) -> 
     definitions = load_definitions()
     partition = [F("client_id"), F("measure_key")]
     ranked = (
-        Response.objects.filter(client_id__in=ids, complete=True, total__isnull=False)
+        Response.objects.filter(client_id__in=ids, complete=True)
         .annotate(
             oldest=Window(RowNumber(), partition_by=partition, order_by=[F("completed_at").asc()]),
             newest=Window(RowNumber(), partition_by=partition, order_by=[F("completed_at").desc()]),
         )
         .filter(Q(oldest=1) | Q(newest=1))
         .values_list(
-            "client_id", "measure_key", "total", "band", "completed_at", "oldest", "newest"
+            "client_id",
+            "measure_key",
+            "total",
+            "band",
+            "subscales",
+            "completed_at",
+            "oldest",
+            "newest",
         )
     )
-    firsts: dict[tuple[int, str], float] = {}
-    latests: dict[tuple[int, str], tuple[float, str, datetime]] = {}
+    firsts: dict[tuple[int, str], float | None] = {}
+    latests: dict[tuple[int, str], tuple[float | None, str, dict[str, float], datetime]] = {}
     single: set[tuple[int, str]] = set()  # only one score so far: it is the baseline
-    for client_id, key, total, band, completed_at, oldest, newest in ranked:
-        if total is None:  # excluded by the filter; this tells the type checker
-            continue
+    for client_id, key, total, band, subscales, completed_at, oldest, newest in ranked:
         if oldest == 1:
             firsts[(client_id, key)] = total
         if newest == 1:
-            latests[(client_id, key)] = (total, band, completed_at)
+            latests[(client_id, key)] = (total, band, subscales or {}, completed_at)
             if oldest == 1:
                 single.add((client_id, key))
-    for (client_id, key), (total, band, completed_at) in sorted(latests.items()):
+    for (client_id, key), (total, band, subscales, completed_at) in sorted(latests.items()):
         definition = definitions.get(key)
         if definition is None:
             continue
+        day = _local_day(completed_at, zones[client_id])
+        if definition.total is None or total is None:
+            # Scored by subscales only (DASS-21, FSCRS, CEAS): each shown, change not judged.
+            for rule in definition.subscales:
+                value = subscales.get(rule.key)
+                if value is None:
+                    continue
+                rows[client_id].scores.append(
+                    Score(
+                        measure=key,
+                        short_title=f"{definition.short_title} {rule.title}",
+                        total=value,
+                        band=band_for(rule.bands, value) or "",
+                        day=day,
+                        status="baseline" if (client_id, key) in single else "no rule",
+                        first_total=None,
+                    )
+                )
+            continue
         first = firsts[(client_id, key)]
         status = "baseline"
-        if (client_id, key) not in single:
+        if (client_id, key) not in single and first is not None:
             try:
                 status = classify_change(definition, first, total).classification
             except ChangeError:
@@ -200,7 +231,7 @@ def _add_scores(rows: dict[int, Row], ids: list[int], zones: dict[int, str]) -> 
                 short_title=definition.short_title,
                 total=total,
                 band=band,
-                day=_local_day(completed_at, zones[client_id]),
+                day=day,
                 status=status,
                 first_total=first,
             )
@@ -234,6 +265,8 @@ def _add_adherence(rows: dict[int, Row], ids: list[int], now: datetime) -> None:
         row = rows[assignment.client_id]
         if assignment.status == Assignment.Status.ACTIVE:
             row.has_homework = True
+        if safety_pause_applies(assignment, row.alerts > 0):
+            continue  # resting while a risk alert is open: never counted as expected
         (week,) = adherence(
             assignment,
             now,
@@ -296,7 +329,7 @@ def dashboard_rows(
     `clinician` is the clinician's public id: row ids can be reused after a delete, UUIDs not.
     """
     today = schedules.local_today(now, "UTC")
-    key = f"reports:dashboard:v2:{clinician}:{revision}:{today.isoformat()}"
+    key = f"reports:dashboard:v3:{clinician}:{revision}:{today.isoformat()}"
     rows: list[Row] | None = cache.get(key)
     if rows is None:
         rows = compute_rows(clients, now)

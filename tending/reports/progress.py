@@ -24,6 +24,7 @@ from tending.measures.reliable_change import (
     cutoff_for,
     threshold_for,
 )
+from tending.measures.scoring import band_for
 from tending.practices.models import PracticeLog
 from tending.practices.progress import monday_of
 from tending.reports import charts
@@ -59,7 +60,12 @@ class ScoreRow:
 
 @dataclass
 class MeasureProgress:
+    """One score of one questionnaire over time: its total, or a subscale of one without."""
+
     definition: Definition
+    rule: Score
+    title: str  # "PHQ-9", or "FSCRS: Inadequate Self (IS)" for a subscale
+    anchor: str  # for element ids: "phq9", "fscrs-inadequate-self"
     rows: list[ScoreRow]  # in the period, oldest first
     baseline: ScoreRow | None  # the first scored response ever, even before the period
     latest: ScoreRow | None
@@ -123,42 +129,70 @@ def _status(change: Change | None, is_baseline: bool, has_rule: bool) -> str:
     return change.classification
 
 
+def points(value: float) -> str:
+    """A score or threshold as people read it: at most two decimals, never an exponent."""
+    return f"{round(value, 2):f}".rstrip("0").rstrip(".")
+
+
 def measure_progress(
-    definition: Definition, responses: list[Response], zone: ZoneInfo, first: date, last: date
+    definition: Definition,
+    responses: list[Response],
+    zone: ZoneInfo,
+    first: date,
+    last: date,
+    rule: Score | None = None,
 ) -> MeasureProgress:
-    """Rows for one measure (responses oldest first), each judged against the first scored one."""
+    """Rows for one score (responses oldest first), each judged against the first scored one.
+
+    `rule` is the total by default, or a subscale for a questionnaire that has no total. Change
+    is judged on totals only: the thresholds and norms we carry are for totals.
+    """
+    rule = rule or definition.total
+    if rule is None:
+        raise ValueError(f"{definition.key} has no total; pass a subscale")
+    is_total = rule is definition.total
     rows: list[ScoreRow] = []
     baseline: ScoreRow | None = None
     incomplete = 0
-    try:
-        threshold = threshold_for(definition)
-        has_rule = True
-        comparison = "at least" if threshold.inclusive else "more than"
+    has_rule = False
+    if not is_total:
         threshold_text = (
-            f"A change of {comparison} {threshold.points:.2g} points is reliable "
-            f"({'published' if threshold.inclusive else 'Jacobson and Truax'}: "
-            f"{threshold.source})."
+            "Reliable change is judged on questionnaire totals; this subscale has no "
+            "threshold of its own, so its scores are shown without a change judgement."
         )
-    except ChangeError as error:
-        has_rule, threshold_text = False, str(error) + "."
-    cutoff = cutoff_for(definition)
+    else:
+        try:
+            threshold = threshold_for(definition)
+            has_rule = True
+            comparison = "at least" if threshold.inclusive else "more than"
+            threshold_text = (
+                f"A change of {comparison} {points(threshold.points)} points is reliable "
+                f"({'published' if threshold.inclusive else 'Jacobson and Truax'}: "
+                f"{threshold.source})."
+            )
+        except ChangeError as error:
+            threshold_text = str(error) + "."
+    cutoff = cutoff_for(definition) if is_total else None
     cutoff_text = (
-        f"Clinical cut-off {cutoff.value:.3g} ({cutoff.kind}; {cutoff.source})." if cutoff else ""
+        f"Clinical cut-off {points(cutoff.value)} ({cutoff.kind}; {cutoff.source})."
+        if cutoff
+        else ""
     )
     for response in responses:
         day = _local(response.completed_at, zone)
-        if not response.complete or response.total is None:
+        value = response.total if is_total else response.subscales.get(rule.key)
+        if not response.complete or value is None:
             if first <= day <= last:
                 incomplete += 1
             continue
         change = None
         if baseline is not None and has_rule:
-            change = classify_change(definition, baseline.total, response.total)
+            change = classify_change(definition, baseline.total, value)
         row = ScoreRow(
             day=day,
             completed_at=response.completed_at,
-            total=response.total,
-            band=response.band,
+            total=value,
+            band=response.band if is_total else (band_for(rule.bands, value) or ""),
             since_baseline=change,
             status=_status(change, baseline is None, has_rule),
             source=response.get_source_display(),
@@ -170,6 +204,9 @@ def measure_progress(
     latest = rows[-1] if rows else None
     return MeasureProgress(
         definition=definition,
+        rule=rule,
+        title=definition.short_title if is_total else f"{definition.short_title}: {rule.title}",
+        anchor=definition.key if is_total else f"{definition.key}-{rule.key}",
         rows=rows,
         baseline=baseline,
         latest=latest,
@@ -194,7 +231,7 @@ def gather(
     today = _local(now, zone)
     responses = list(
         Response.objects.filter(client=client)
-        .only("completed_at", "measure_key", "complete", "total", "band", "source")
+        .only("completed_at", "measure_key", "complete", "total", "band", "subscales", "source")
         .order_by("completed_at", "id")
     )
     first_practice = PracticeLog.objects.filter(client=client).aggregate(first=Min("started_at"))[
@@ -248,13 +285,15 @@ def gather(
         by_measure, key=lambda k: definitions[k].short_title if k in definitions else k
     ):
         definition = definitions.get(key)
-        if definition is None or definition.total is None:
+        if definition is None:
             continue
-        result = measure_progress(definition, by_measure[key], zone, first, last)
-        if not result.rows and not result.incomplete:
-            continue
-        result.chart = _measure_chart(result, first, last, weekly_minutes)
-        measures.append(result)
+        rules = [definition.total] if definition.total else list(definition.subscales)
+        for rule in rules:
+            result = measure_progress(definition, by_measure[key], zone, first, last, rule)
+            if not result.rows and not result.incomplete:
+                continue
+            result.chart = _measure_chart(result, first, last, weekly_minutes)
+            measures.append(result)
 
     trend = None
     series: dict[str, list[tuple[date, float]]] = {}
@@ -294,16 +333,17 @@ def gather(
 def _measure_chart(
     result: MeasureProgress, first: date, last: date, weekly_minutes: list[tuple[date, int]]
 ) -> charts.MeasureChart:
-    definition = result.definition
-    if definition.total is None:  # callers pass only measures with a total
-        raise ValueError(definition.key)
-    low, high = score_range(definition, definition.total)
-    cutoff = cutoff_for(definition)
-    try:
-        threshold: float | None = threshold_for(definition).points
-    except ChangeError:
-        threshold = None
-    points = [charts.MeasurePoint(row.day, row.total, row.status) for row in result.rows]
+    definition, rule = result.definition, result.rule
+    is_total = rule is definition.total
+    low, high = score_range(definition, rule)
+    cutoff = cutoff_for(definition) if is_total else None
+    threshold: float | None = None
+    if is_total:
+        try:
+            threshold = threshold_for(definition).points
+        except ChangeError:
+            threshold = None
+    drawn = [charts.MeasurePoint(row.day, row.total, row.status) for row in result.rows]
     latest = result.latest
     summary = (
         f"{len(result.rows)} scores from {first:%d %b %Y} to {last:%d %b %Y}."
@@ -319,16 +359,19 @@ def _measure_chart(
         )
     )
     return charts.measure_chart(
-        title=f"{definition.short_title} total over time, with practice minutes each week",
+        title=(
+            f"{result.title} {'total ' if is_total else ''}over time, "
+            "with practice minutes each week"
+        ),
         description=summary,
         first=first,
         last=last,
         low=low,
         high=high,
-        bands=[(band.low, band.high, band.label) for band in definition.total.bands],
-        points=points,
+        bands=[(band.low, band.high, band.label) for band in rule.bands],
+        points=drawn,
         cutoff=cutoff.value if cutoff else None,
-        cutoff_label=f"Clinical cut-off {cutoff.value:.3g}" if cutoff else "",
+        cutoff_label=f"Clinical cut-off {points(cutoff.value)}" if cutoff else "",
         threshold=threshold,
         baseline=result.baseline.total if result.baseline else None,
         weekly_minutes=weekly_minutes,

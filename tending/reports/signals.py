@@ -70,3 +70,8 @@ def client_profile_changed(sender: Any, instance: Any, **kwargs: Any) -> None:
     previous = getattr(instance, "_reports_previous_clinician", None)
     if previous is not None and previous != instance.primary_clinician_id:
         _bump(CaseloadRevision, previous)
+
+
+def membership_changed(sender: Any, instance: Any, **kwargs: Any) -> None:
+    if not kwargs.get("raw"):
+        _bump(CaseloadRevision, instance.user_id)

@@ -140,7 +140,8 @@ def client_progress_pdf(request: HttpRequest, client_id: UUID) -> HttpResponse:
         },
     )
     stylesheet = settings.BASE_DIR / "tending" / "reports" / "pdf.css"
-    pdf = HTML(string=html).write_pdf(stylesheets=[CSS(filename=str(stylesheet))])
+    # Tagged, so screen readers can follow its headings and tables.
+    pdf = HTML(string=html).write_pdf(stylesheets=[CSS(filename=str(stylesheet))], pdf_tags=True)
     response = HttpResponse(pdf, content_type="application/pdf")
     name = f"progress-{progress.first:%Y%m%d}-to-{progress.last:%Y%m%d}.pdf"
     response["Content-Disposition"] = f'attachment; filename="{name}"'

@@ -162,3 +162,33 @@ def test_trend_lines_break_across_weeks_without_ratings():
     assert not soothe[0].dashed
     y_of_ten = chart.y_ticks[-1].position
     assert y_of_ten == charts.SCORE_TOP
+
+
+def test_a_period_starting_mid_week_still_draws_that_weeks_practice():
+    chart = _chart(
+        [charts.MeasurePoint(date(2026, 1, 1), 5, "baseline")],
+        weekly_minutes=[(date(2025, 12, 29), 30), (date(2026, 1, 26), 60)],
+    )
+    first, last = chart.bars
+    assert first.week == date(2025, 12, 29) and first.x == charts.LEFT + 0.5
+    assert first.width == pytest.approx(4 * 18 - 1, abs=0.01)  # Thu 1 to Sun 4 January
+    assert last.x + last.width <= charts.WIDTH - charts.RIGHT  # stops at 31 January
+
+
+def test_each_trend_line_is_named_at_its_end_not_by_colour_alone():
+    chart = charts.trend_chart(
+        title="Check-ins",
+        description="test",
+        first=date(2026, 1, 5),
+        last=date(2026, 1, 31),
+        series={
+            "Threat before": [(date(2026, 1, 5), 7), (date(2026, 1, 12), 6)],
+            "Threat after": [(date(2026, 1, 5), 4), (date(2026, 1, 12), 3)],
+            "Soothe before": [(date(2026, 1, 5), 2)],
+        },
+    )
+    assert sorted(label.text for label in chart.labels) == ["Soothe", "Threat"]
+    threat = next(label for label in chart.labels if label.text == "Threat")
+    after = next(line for line in chart.lines if line.name == "Threat after")
+    end_x, end_y = (float(v) for v in after.points.split()[-1].split(","))
+    assert (threat.x, threat.y) == (end_x + 5, end_y + 4)

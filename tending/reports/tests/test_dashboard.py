@@ -239,3 +239,59 @@ def test_the_banner_on_the_dashboard_lists_the_same_alerts_as_everywhere(world, 
 
     assert banner(board) == banner(caseload)
     assert "1 risk alert waiting." in banner(board) and "(high)" in banner(board)
+
+
+def test_subscale_questionnaires_show_on_the_dashboard_and_count_as_contact(
+    world, http, time_machine
+):
+    time_machine.move_to(NOW)
+    answered = NOW - timedelta(days=2)
+    scored_response(
+        world.client_a, answered, measure="fscrs", answers=dict.fromkeys(range(1, 23), 2)
+    )
+    sign_in(http, world.clinician_a)
+    _, rows = _rows(http, sort="name")
+    row = next(row for row in rows if row.name == world.client_a.name)
+    assert [(s.short_title, s.total) for s in row.scores] == [
+        ("FSCRS Hated Self (HS)", 10),
+        ("FSCRS Inadequate Self (IS)", 18),
+        ("FSCRS Reassured Self (RS)", 16),
+    ]
+    assert row.last_contact == answered.date()
+
+
+def test_homework_resting_for_safety_is_not_expected(world, http, time_machine):
+    time_machine.move_to(NOW)
+    imagery = Practice.objects.get(key="compassion-to-self")
+    Assignment.objects.create(
+        client=world.client_a,
+        created_by=world.clinician_a,
+        kind="practice",
+        practice=imagery,
+        repeat="daily",
+        start_date=date(2026, 11, 1),
+        window_start=time(8),
+        window_end=time(10),
+    )
+    sign_in(http, world.clinician_a)
+    _, rows = _rows(http)
+    assert next(r for r in rows if r.name == world.client_a.name).expected == 3
+    answer_phq9(world)  # a risk alert: imagery practice rests until it is acknowledged
+    _, rows = _rows(http)
+    row = next(r for r in rows if r.name == world.client_a.name)
+    assert (row.expected, row.done) == (0, 0)
+
+
+def test_a_clinician_moved_to_another_organisation_sees_the_new_caseload_at_once(world, http):
+    sign_in(http, world.clinician_a2)
+    _, before = _rows(http)
+    assert [row.name for row in before] == [world.client_a2.name]
+    membership = world.clinician_a2.membership
+    world.client_a2.delete()
+    # The counter is moved by the membership save alone (the delete left no row to move).
+    from tending.reports.models import CaseloadRevision
+
+    number = CaseloadRevision.objects.get(pk=world.clinician_a2.pk).number
+    membership.organisation = world.org_b
+    membership.save()
+    assert CaseloadRevision.objects.get(pk=world.clinician_a2.pk).number == number + 1

@@ -120,3 +120,13 @@ def test_the_pdf_holds_the_clients_scores_and_change(world, http, history):
     assert "First score 17 on 7 October 2026: recovered" in text
     assert "CANARY-private-note" not in text
     assert "Page 1 of" in text
+
+
+def test_the_dictionary_names_the_values_the_file_holds():
+    from tending.practices.models import PracticeLog
+
+    meanings = dict(exports.COLUMNS)
+    for value in PracticeLog.Outcome.values:
+        assert value in meanings["outcome"]
+    for value in PracticeLog.Feeling.values:
+        assert value in meanings["feeling"]

@@ -183,3 +183,39 @@ def test_a_start_date_sets_the_period(world, http, time_machine):
     progress = page.context["progress"]
     assert progress.first.isoformat() == "2026-10-01"
     assert [row.total for row in progress.measures[0].rows] == [9]
+
+
+def test_a_measure_without_a_change_rule_never_claims_to_be_a_first_score(
+    world, http, time_machine
+):
+    time_machine.move_to(NOW)
+    for weeks, answer in [(6, 2), (3, 3), (1, 4)]:
+        scored_response(
+            world.client_a,
+            _weeks_ago(weeks),
+            measure="scs",
+            answers=dict.fromkeys(range(1, 27), answer),
+        )
+    (scs,) = gather(world.client_a, timezone.now(), "3m").measures
+    assert [row.status for row in scs.rows] == ["baseline", "no rule", "no rule"]
+    sign_in(http, world.clinician_a)
+    html = http.get(reverse("client_progress", args=[world.client_a.public_id])).content.decode()
+    assert "This is the first score" not in html
+    assert "change is not judged for this score" in html
+
+
+def test_questionnaires_scored_by_subscales_show_each_subscale(world, time_machine):
+    time_machine.move_to(NOW)
+    answers = dict.fromkeys(range(1, 23), 2)
+    scored_response(world.client_a, _weeks_ago(2), measure="fscrs", answers=answers)
+    measures = gather(world.client_a, timezone.now(), "3m").measures
+    assert [m.title for m in measures] == [
+        "FSCRS: Inadequate Self (IS)",
+        "FSCRS: Hated Self (HS)",
+        "FSCRS: Reassured Self (RS)",
+    ]
+    inadequate = measures[0]
+    assert inadequate.rows[0].total == 18  # nine items answered 2
+    assert inadequate.anchor == "fscrs-inadequate-self"
+    assert inadequate.chart is not None and inadequate.chart.zone is None  # no change rule
+    assert "judged on questionnaire totals" in inadequate.threshold_text
