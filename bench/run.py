@@ -191,7 +191,8 @@ def run_one(database: str, clients: int, weeks: int, duration: int, port: int) -
             # The minimal view is asked anonymously: the framework's ceiling. The other pages
             # are asked by a signed-in clinician who has passed two-step verification.
             headers = "" if name == "minimal" else cookie
-            _wrk(url, headers, 4, 2)  # warm every worker's caches and connections
+            # Warm every worker: each keeps its own cache and database connection.
+            _wrk(url, headers, 32, 3)
             loaded = _wrk(url, headers, 32, duration)
             single = _wrk(url, headers, 1, max(2, duration // 2))
             loaded["single_p50_ms"] = single["p50_ms"]
@@ -201,6 +202,11 @@ def run_one(database: str, clients: int, weeks: int, duration: int, port: int) -
     finally:
         server.send_signal(signal.SIGTERM)
         server.wait(timeout=30)
+    if any(page["non_2xx"] or page["socket_errors"] for page in figures.values()):
+        RESULTS.mkdir(exist_ok=True)
+        kept = RESULTS / f"gunicorn-{database}-{clients}.log"
+        shutil.copy(data_dir / "gunicorn.log", kept)
+        print(f"errors: the server's log is kept in {kept}", flush=True)
     shutil.rmtree(data_dir, ignore_errors=True)
     return {
         "database": database,

@@ -73,6 +73,8 @@ class Response(models.Model):
             models.Index(
                 fields=["client", "measure_key", "completed_at"], name="measures_resp_idx"
             ),
+            # A client's answers by time, whatever the questionnaire (reports, homework).
+            models.Index(fields=["client", "completed_at"], name="measures_resp_client_time"),
         ]
         constraints = [
             models.UniqueConstraint(fields=["client", "token"], name="measures_response_token"),

@@ -18,8 +18,7 @@ from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from django.core.cache import cache
-from django.db.models import F, Max, Q, QuerySet, Window
-from django.db.models.functions import RowNumber
+from django.db.models import Max, Min, Q, QuerySet
 from django.urls import reverse
 
 from tending.accounts.models import ClientProfile
@@ -144,7 +143,7 @@ def compute_rows(clients: QuerySet[ClientProfile], now: datetime) -> list[Row]:
     for client_id, last_practice in (
         PracticeLog.objects.filter(client_id__in=ids)
         .values("client_id")
-        .annotate(last=Max("ended_at"))
+        .annotate(last=Max("started_at"))
         .values_list("client_id", "last")
     ):
         rows[client_id].last_contact = _local_day(last_practice, zones[client_id])
@@ -166,35 +165,34 @@ def compute_rows(clients: QuerySet[ClientProfile], now: datetime) -> list[Row]:
 def _add_scores(rows: dict[int, Row], ids: list[int], zones: dict[int, str]) -> None:
     """First and latest scored response per client and measure, in one query."""
     definitions = load_definitions()
-    partition = [F("client_id"), F("measure_key")]
-    ranked = (
+    # When each client first and last completed each questionnaire (from the index), then
+    # those responses themselves: two short queries instead of ranking every response.
+    spans = list(
         Response.objects.filter(client_id__in=ids, complete=True)
-        .annotate(
-            oldest=Window(RowNumber(), partition_by=partition, order_by=[F("completed_at").asc()]),
-            newest=Window(RowNumber(), partition_by=partition, order_by=[F("completed_at").desc()]),
-        )
-        .filter(Q(oldest=1) | Q(newest=1))
-        .values_list(
-            "client_id",
-            "measure_key",
-            "total",
-            "band",
-            "subscales",
-            "completed_at",
-            "oldest",
-            "newest",
-        )
+        .values("client_id", "measure_key")
+        .annotate(first_at=Min("completed_at"), last_at=Max("completed_at"))
+        .values_list("client_id", "measure_key", "first_at", "last_at")
     )
+    wanted = {moment for *_, first_at, last_at in spans for moment in (first_at, last_at)}
+    found: dict[tuple[int, str, datetime], tuple[float | None, str, dict[str, float]]] = {}
+    for client_id, key, moment, total, band, subscales in Response.objects.filter(
+        client_id__in=ids, complete=True, completed_at__in=wanted
+    ).values_list("client_id", "measure_key", "completed_at", "total", "band", "subscales"):
+        found[(client_id, key, moment)] = (total, band, subscales or {})
     firsts: dict[tuple[int, str], float | None] = {}
     latests: dict[tuple[int, str], tuple[float | None, str, dict[str, float], datetime]] = {}
     single: set[tuple[int, str]] = set()  # only one score so far: it is the baseline
-    for client_id, key, total, band, subscales, completed_at, oldest, newest in ranked:
-        if oldest == 1:
-            firsts[(client_id, key)] = total
-        if newest == 1:
-            latests[(client_id, key)] = (total, band, subscales or {}, completed_at)
-            if oldest == 1:
-                single.add((client_id, key))
+    for client_id, key, first_at, last_at in spans:
+        first_row, last_row = (
+            found.get((client_id, key, first_at)),
+            found.get((client_id, key, last_at)),
+        )
+        if first_row is None or last_row is None:
+            continue
+        firsts[(client_id, key)] = first_row[0]
+        latests[(client_id, key)] = (*last_row, last_at)
+        if first_at == last_at:
+            single.add((client_id, key))
     for (client_id, key), (total, band, subscales, completed_at) in sorted(latests.items()):
         definition = definitions.get(key)
         if definition is None:
@@ -329,7 +327,7 @@ def dashboard_rows(
     `clinician` is the clinician's public id: row ids can be reused after a delete, UUIDs not.
     """
     today = schedules.local_today(now, "UTC")
-    key = f"reports:dashboard:v3:{clinician}:{revision}:{today.isoformat()}"
+    key = f"reports:dashboard:v4:{clinician}:{revision}:{today.isoformat()}"
     rows: list[Row] | None = cache.get(key)
     if rows is None:
         rows = compute_rows(clients, now)
