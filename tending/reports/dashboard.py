@@ -13,6 +13,7 @@ open alerts live in its banner.
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
@@ -30,7 +31,7 @@ from tending.measures.models import Response, RiskAlert
 from tending.measures.reliable_change import ChangeError, classify_change
 from tending.measures.scoring import band_for
 from tending.practices.models import PracticeLog
-from tending.reports.models import CaseloadRevision
+from tending.reports.models import CaseloadRevision, current_number
 
 # How long a computed dashboard is reused when nothing has been written: only this week's
 # adherence can drift meanwhile (a homework window closing), never scores, alerts or names.
@@ -103,10 +104,7 @@ class Row:
 
 
 def caseload_revision(clinician_id: int) -> int:
-    number = (
-        CaseloadRevision.objects.filter(pk=clinician_id).values_list("number", flat=True).first()
-    )
-    return number or 0
+    return current_number(CaseloadRevision, clinician_id)
 
 
 def _local_day(moment: datetime, zone: str) -> date:
@@ -320,7 +318,7 @@ def sort_rows(rows: list[Row], sort: str) -> list[Row]:
 
 
 def dashboard_rows(
-    clients: QuerySet[ClientProfile], clinician: str, now: datetime, revision: int
+    clients: Callable[[], QuerySet[ClientProfile]], clinician: str, now: datetime, revision: int
 ) -> list[Row]:
     """The rows, from the cache when nothing has changed since they were computed.
 
@@ -330,6 +328,6 @@ def dashboard_rows(
     key = f"reports:dashboard:v4:{clinician}:{revision}:{today.isoformat()}"
     rows: list[Row] | None = cache.get(key)
     if rows is None:
-        rows = compute_rows(clients, now)
+        rows = compute_rows(clients(), now)
         cache.set(key, rows, CACHE_SECONDS)
     return rows

@@ -27,7 +27,7 @@ from tending.audit.services import record
 from tending.reports import dashboard as board
 from tending.reports import exports
 from tending.reports.forms import PeriodForm
-from tending.reports.models import ClientRevision
+from tending.reports.models import ClientRevision, current_number
 from tending.reports.progress import DEFAULT_PERIOD, PERIODS, gather
 
 PROGRESS_CACHE_SECONDS = 600
@@ -42,7 +42,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     now = timezone.now()
     revision = board.caseload_revision(membership.user_id)
     computed = board.dashboard_rows(
-        caseload_for(request), str(membership.user.public_id), now, revision
+        lambda: caseload_for(request), str(membership.user.public_id), now, revision
     )
     rows = board.sort_rows(computed, sort)
     page = Paginator(rows, board.PAGE_SIZE).get_page(request.GET.get("page"))
@@ -79,8 +79,7 @@ def _period(request: HttpRequest, client: ClientProfile) -> tuple[PeriodForm, st
 
 
 def _client_revision(client: ClientProfile) -> int:
-    number = ClientRevision.objects.filter(pk=client.pk).values_list("number", flat=True).first()
-    return number or 0
+    return current_number(ClientRevision, client.pk)
 
 
 @clinician_required
