@@ -172,6 +172,7 @@ def seed(clients: int, clinicians: int, weeks: int, rng: random.Random) -> None:
             cursor.execute("VACUUM ANALYZE")
         else:
             cursor.execute("ANALYZE")
+            cursor.execute("PRAGMA wal_checkpoint(TRUNCATE)")
     print(f"seeded {clients} clients, {clinicians} clinicians, {weeks} weeks")
 
 
