@@ -26,6 +26,7 @@ from tending.accounts.models import ClientProfile
 from tending.assignments import schedules
 from tending.assignments.models import Assignment
 from tending.assignments.services import adherence, safety_pause_applies
+from tending.measures.context_processors import BannerAlert
 from tending.measures.definitions import load_definitions
 from tending.measures.models import Response, RiskAlert
 from tending.measures.reliable_change import ChangeError, classify_change
@@ -61,23 +62,6 @@ class Score:
     first_total: float | None
 
 
-@dataclass(frozen=True)
-class OpenAlert:
-    """An open risk alert as the staff banner shows it (same shape as the banner's own)."""
-
-    public_id: str
-    priority: str
-    created_at: datetime
-    client_name: str
-
-    def get_absolute_url(self) -> str:
-        return reverse("risk_alert_detail", kwargs={"alert_id": self.public_id})
-
-    @property
-    def priority_label(self) -> str:
-        return "high" if self.priority == RiskAlert.Priority.HIGH else "standard"
-
-
 @dataclass
 class Row:
     client_id: str
@@ -91,7 +75,7 @@ class Row:
     done: int = 0
     last_contact: date | None = None
     has_homework: bool = False
-    open_alerts: list[OpenAlert] = field(default_factory=list)
+    open_alerts: list[BannerAlert] = field(default_factory=list)
 
     @property
     def worst_change(self) -> str | None:
@@ -134,7 +118,7 @@ def compute_rows(clients: QuerySet[ClientProfile], now: datetime) -> list[Row]:
         row = rows[client_id]
         row.alerts += 1
         row.high_alert |= priority == RiskAlert.Priority.HIGH
-        row.open_alerts.append(OpenAlert(str(public_id), priority, created_at, row.name))
+        row.open_alerts.append(BannerAlert(public_id, priority, created_at, row.name))
 
     _add_scores(rows, ids, zones)
 
@@ -273,7 +257,7 @@ def _add_adherence(rows: dict[int, Row], ids: list[int], now: datetime) -> None:
         row.done += week.done
 
 
-def banner_alerts(rows: list[Row]) -> list[OpenAlert]:
+def banner_alerts(rows: list[Row]) -> list[BannerAlert]:
     """Every open alert on the caseload, high priority first, then oldest first.
 
     Read from the same revision-keyed rows as the table, so the banner and the table agree and

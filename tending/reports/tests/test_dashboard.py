@@ -30,6 +30,20 @@ def breathing(db):
     return Practice.objects.get(key="soothing-rhythm-breathing")
 
 
+def daily(world, practice, opens: time, closes: time) -> Assignment:
+    """Daily homework for client_a since 1 November, in the given window."""
+    return Assignment.objects.create(
+        client=world.client_a,
+        created_by=world.clinician_a,
+        kind="practice",
+        practice=practice,
+        repeat="daily",
+        start_date=date(2026, 11, 1),
+        window_start=opens,
+        window_end=closes,
+    )
+
+
 def _rows(http, **params):
     page = http.get(reverse("dashboard"), params)
     assert page.status_code == 200
@@ -116,26 +130,8 @@ def test_homework_done_this_week_is_counted_and_open_windows_are_not_missed(
     world, http, breathing, time_machine
 ):
     time_machine.move_to(NOW)  # Wednesday noon
-    Assignment.objects.create(
-        client=world.client_a,
-        created_by=world.clinician_a,
-        kind="practice",
-        practice=breathing,
-        repeat="daily",
-        start_date=date(2026, 11, 1),
-        window_start=time(8),
-        window_end=time(10),
-    )
-    Assignment.objects.create(
-        client=world.client_a,
-        created_by=world.clinician_a,
-        kind="practice",
-        practice=breathing,
-        repeat="daily",
-        start_date=date(2026, 11, 1),
-        window_start=time(18),
-        window_end=time(20),
-    )
+    daily(world, breathing, time(8), time(10))
+    daily(world, breathing, time(18), time(20))
     monday_morning = datetime(2026, 11, 16, 8, 30, tzinfo=LONDON)
     log = make_log(world.client_a, breathing)
     log.started_at = monday_morning
@@ -262,17 +258,7 @@ def test_subscale_questionnaires_show_on_the_dashboard_and_count_as_contact(
 
 def test_homework_resting_for_safety_is_not_expected(world, http, time_machine):
     time_machine.move_to(NOW)
-    imagery = Practice.objects.get(key="compassion-to-self")
-    Assignment.objects.create(
-        client=world.client_a,
-        created_by=world.clinician_a,
-        kind="practice",
-        practice=imagery,
-        repeat="daily",
-        start_date=date(2026, 11, 1),
-        window_start=time(8),
-        window_end=time(10),
-    )
+    daily(world, Practice.objects.get(key="compassion-to-self"), time(8), time(10))
     sign_in(http, world.clinician_a)
     _, rows = _rows(http)
     assert next(r for r in rows if r.name == world.client_a.name).expected == 3
