@@ -163,7 +163,8 @@ def month_ticks(first: date, last: date, scale: Scale, most: int = 7) -> list[Ti
     return [Tick(_x(scale, first, day), day.strftime("%b %Y")) for day in months[::step]]
 
 
-def _number(value: float) -> str:
+def number(value: float) -> str:
+    """A score or threshold as people read it: at most two decimals, never an exponent."""
     return f"{round(value, 2):f}".rstrip("0").rstrip(".")
 
 
@@ -303,7 +304,7 @@ def measure_chart(
     if threshold is not None and baseline is not None:
         zone = (ys(min(high, baseline + threshold)), ys(max(low, baseline - threshold)))
         zone_label = (
-            f"Within {_number(threshold)} points of the first score ({_number(baseline)}): "
+            f"Within {number(threshold)} points of the first score ({number(baseline)}): "
             "no reliable change"
         )
 

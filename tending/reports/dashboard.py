@@ -16,7 +16,6 @@ from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
-from zoneinfo import ZoneInfo
 
 from django.core.cache import cache
 from django.db.models import Max, Min, Q, QuerySet
@@ -32,7 +31,6 @@ from tending.measures.models import Response, RiskAlert
 from tending.measures.reliable_change import ChangeError, classify_change
 from tending.measures.scoring import band_for
 from tending.practices.models import PracticeLog
-from tending.reports.models import CaseloadRevision, current_number
 
 # How long a computed dashboard is reused when nothing has been written: only this week's
 # adherence can drift meanwhile (a homework window closing), never scores, alerts or names.
@@ -59,7 +57,6 @@ class Score:
     band: str
     day: date
     status: str  # recovered / improved / unchanged / deteriorated / baseline / no rule
-    first_total: float | None
 
 
 @dataclass
@@ -85,14 +82,6 @@ class Row:
     @property
     def adherence_percent(self) -> int | None:
         return round(100 * self.done / self.expected) if self.expected else None
-
-
-def caseload_revision(clinician_id: int) -> int:
-    return current_number(CaseloadRevision, clinician_id)
-
-
-def _local_day(moment: datetime, zone: str) -> date:
-    return moment.astimezone(ZoneInfo(zone)).date()
 
 
 def compute_rows(clients: QuerySet[ClientProfile], now: datetime) -> list[Row]:
@@ -128,7 +117,7 @@ def compute_rows(clients: QuerySet[ClientProfile], now: datetime) -> list[Row]:
         .annotate(last=Max("started_at"))
         .values_list("client_id", "last")
     ):
-        rows[client_id].last_contact = _local_day(last_practice, zones[client_id])
+        rows[client_id].last_contact = schedules.local_today(last_practice, zones[client_id])
     # Answering a questionnaire is contact too, even one left incomplete.
     for client_id, last_answer in (
         Response.objects.filter(client_id__in=ids)
@@ -136,7 +125,7 @@ def compute_rows(clients: QuerySet[ClientProfile], now: datetime) -> list[Row]:
         .annotate(last=Max("completed_at"))
         .values_list("client_id", "last")
     ):
-        answered = _local_day(last_answer, zones[client_id])
+        answered = schedules.local_today(last_answer, zones[client_id])
         row = rows[client_id]
         row.last_contact = max(row.last_contact or answered, answered)
 
@@ -179,7 +168,7 @@ def _add_scores(rows: dict[int, Row], ids: list[int], zones: dict[int, str]) -> 
         definition = definitions.get(key)
         if definition is None:
             continue
-        day = _local_day(completed_at, zones[client_id])
+        day = schedules.local_today(completed_at, zones[client_id])
         if definition.total is None or total is None:
             # Scored by subscales only (DASS-21, FSCRS, CEAS): each shown, change not judged.
             for rule in definition.subscales:
@@ -194,7 +183,6 @@ def _add_scores(rows: dict[int, Row], ids: list[int], zones: dict[int, str]) -> 
                         band=band_for(rule.bands, value) or "",
                         day=day,
                         status="baseline" if (client_id, key) in single else "no rule",
-                        first_total=None,
                     )
                 )
             continue
@@ -213,7 +201,6 @@ def _add_scores(rows: dict[int, Row], ids: list[int], zones: dict[int, str]) -> 
                 band=band,
                 day=day,
                 status=status,
-                first_total=first,
             )
         )
     for row in rows.values():

@@ -15,6 +15,7 @@ from zoneinfo import ZoneInfo
 from django.db.models import Min
 
 from tending.accounts.models import ClientProfile
+from tending.assignments import schedules
 from tending.measures.definitions import Definition, Score, load_definitions
 from tending.measures.models import Response
 from tending.measures.reliable_change import (
@@ -117,21 +118,12 @@ def period_bounds(
     return today - timedelta(days=days - 1), today
 
 
-def _local(moment: datetime, zone: ZoneInfo) -> date:
-    return moment.astimezone(zone).date()
-
-
 def _status(change: Change | None, is_baseline: bool, has_rule: bool) -> str:
     if is_baseline:
         return "baseline"
     if not has_rule or change is None:
         return "no rule"
     return change.classification
-
-
-def points(value: float) -> str:
-    """A score or threshold as people read it: at most two decimals, never an exponent."""
-    return f"{round(value, 2):f}".rstrip("0").rstrip(".")
 
 
 def measure_progress(
@@ -166,7 +158,7 @@ def measure_progress(
             has_rule = True
             comparison = "at least" if threshold.inclusive else "more than"
             threshold_text = (
-                f"A change of {comparison} {points(threshold.points)} points is reliable "
+                f"A change of {comparison} {charts.number(threshold.points)} points is reliable "
                 f"({'published' if threshold.inclusive else 'Jacobson and Truax'}: "
                 f"{threshold.source})."
             )
@@ -174,12 +166,12 @@ def measure_progress(
             threshold_text = str(error) + "."
     cutoff = cutoff_for(definition) if is_total else None
     cutoff_text = (
-        f"Clinical cut-off {points(cutoff.value)} ({cutoff.kind}; {cutoff.source})."
+        f"Clinical cut-off {charts.number(cutoff.value)} ({cutoff.kind}; {cutoff.source})."
         if cutoff
         else ""
     )
     for response in responses:
-        day = _local(response.completed_at, zone)
+        day = schedules.local_today(response.completed_at, zone.key)
         value = response.total if is_total else response.subscales.get(rule.key)
         if not response.complete or value is None:
             if first <= day <= last:
@@ -228,7 +220,7 @@ def gather(
 ) -> Progress:
     """Collect everything the progress page and the PDF show for `client`."""
     zone = ZoneInfo(client.time_zone)
-    today = _local(now, zone)
+    today = schedules.local_today(now, zone.key)
     responses = list(
         Response.objects.filter(client=client)
         .only("completed_at", "measure_key", "complete", "total", "band", "subscales", "source")
@@ -237,11 +229,11 @@ def gather(
     first_practice = PracticeLog.objects.filter(client=client).aggregate(first=Min("started_at"))[
         "first"
     ]
-    starts = [_local(client.created_at, zone)]
+    starts = [schedules.local_today(client.created_at, zone.key)]
     if responses:
-        starts.append(_local(responses[0].completed_at, zone))
+        starts.append(schedules.local_today(responses[0].completed_at, zone.key))
     if first_practice:
-        starts.append(_local(first_practice, zone))
+        starts.append(schedules.local_today(first_practice, zone.key))
     first, last = period_bounds(period, today, min(starts), start)
 
     since = datetime.combine(first, datetime.min.time(), zone)
@@ -258,7 +250,7 @@ def gather(
     ratings: dict[date, dict[str, list[int]]] = defaultdict(lambda: defaultdict(list))
     seconds: dict[date, int] = defaultdict(int)
     for started, practised, *checks in logs:
-        day = _local(started, zone)
+        day = schedules.local_today(started, zone.key)
         if day > last:
             continue
         week = monday_of(day)
@@ -371,7 +363,7 @@ def _measure_chart(
         bands=[(band.low, band.high, band.label) for band in rule.bands],
         points=drawn,
         cutoff=cutoff.value if cutoff else None,
-        cutoff_label=f"Clinical cut-off {points(cutoff.value)}" if cutoff else "",
+        cutoff_label=f"Clinical cut-off {charts.number(cutoff.value)}" if cutoff else "",
         threshold=threshold,
         baseline=result.baseline.total if result.baseline else None,
         weekly_minutes=weekly_minutes,

@@ -6,10 +6,7 @@ saves the computing, never the record of who looked.
 
 from __future__ import annotations
 
-import csv
-from collections.abc import Iterator
 from datetime import date
-from typing import Any
 from uuid import UUID
 
 from django.conf import settings
@@ -21,13 +18,14 @@ from django.utils import timezone
 from django.utils.functional import SimpleLazyObject
 
 from tending.accounts.access import caseload_for, clinician_required, get_client_for_user
+from tending.accounts.downloads import csv_download
 from tending.accounts.models import ClientProfile
 from tending.assignments import schedules
 from tending.audit.services import record
 from tending.reports import dashboard as board
 from tending.reports import exports
 from tending.reports.forms import PeriodForm
-from tending.reports.models import ClientRevision, current_number
+from tending.reports.models import CaseloadRevision, ClientRevision, current_number
 from tending.reports.progress import DEFAULT_PERIOD, PERIODS, gather
 
 PROGRESS_CACHE_SECONDS = 600
@@ -40,7 +38,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     if sort not in board.SORTS:
         sort = "attention"
     now = timezone.now()
-    revision = board.caseload_revision(membership.user_id)
+    revision = current_number(CaseloadRevision, membership.user_id)
     computed = board.dashboard_rows(
         lambda: caseload_for(request), str(membership.user.public_id), now, revision
     )
@@ -78,10 +76,6 @@ def _period(request: HttpRequest, client: ClientProfile) -> tuple[PeriodForm, st
     return form, DEFAULT_PERIOD, None
 
 
-def _client_revision(client: ClientProfile) -> int:
-    return current_number(ClientRevision, client.pk)
-
-
 @clinician_required
 def client_progress(request: HttpRequest, client_id: UUID) -> HttpResponse:
     client = get_client_for_user(request, client_id)
@@ -103,7 +97,7 @@ def client_progress(request: HttpRequest, client_id: UUID) -> HttpResponse:
         "progress": SimpleLazyObject(lambda: gather(client, now, period, start)),
         "cache_key": [
             client.public_id,
-            _client_revision(client),
+            current_number(ClientRevision, client.pk),
             period,
             start.isoformat() if start else "",
             schedules.local_today(now, client.time_zone).isoformat(),
@@ -147,27 +141,13 @@ def client_progress_pdf(request: HttpRequest, client_id: UUID) -> HttpResponse:
     return response
 
 
-class _Echo:
-    def write(self, value: str) -> str:
-        return value
-
-
-def _csv_response(rows: Iterator[list[str]] | Any, filename: str) -> StreamingHttpResponse:
-    writer = csv.writer(_Echo())
-    response = StreamingHttpResponse(
-        (writer.writerow(row) for row in rows), content_type="text/csv; charset=utf-8"
-    )
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
-
-
 @clinician_required
 def client_csv(request: HttpRequest, client_id: UUID) -> StreamingHttpResponse:
     client = get_client_for_user(request, client_id)
     record(action="client.data_exported", request=request, client=client, target=client)
     clients = ClientProfile.objects.filter(pk=client.pk)
     stamp = timezone.localdate().strftime("%Y%m%d")
-    return _csv_response(exports.export_rows(clients), f"tending-client-{stamp}.csv")
+    return csv_download(exports.export_rows(clients), f"tending-client-{stamp}.csv")
 
 
 @clinician_required
@@ -180,7 +160,7 @@ def caseload_csv(request: HttpRequest) -> StreamingHttpResponse:
         detail={"clients": clients.count()},
     )
     stamp = timezone.localdate().strftime("%Y%m%d")
-    return _csv_response(exports.export_rows(clients), f"tending-caseload-{stamp}.csv")
+    return csv_download(exports.export_rows(clients), f"tending-caseload-{stamp}.csv")
 
 
 @clinician_required

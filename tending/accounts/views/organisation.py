@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import csv
 from collections.abc import Iterator
 from datetime import datetime, time
 from typing import Any
@@ -18,6 +17,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from tending.accounts.access import org_admin_required
+from tending.accounts.downloads import csv_download
 from tending.accounts.forms import (
     AuditFilterForm,
     CrisisContactFormSet,
@@ -205,11 +205,6 @@ def audit_log(request: HttpRequest) -> HttpResponse:
     return render(request, "accounts/audit_log.html", context)
 
 
-class _Echo:
-    def write(self, value: str) -> str:
-        return value
-
-
 @org_admin_required
 def audit_log_csv(request: HttpRequest) -> StreamingHttpResponse:
     form, events = _audit_filters(request)
@@ -221,49 +216,42 @@ def audit_log_csv(request: HttpRequest) -> StreamingHttpResponse:
             organisation=_organisation(request),
             detail={key: str(value) for key, value in form.data.items() if value},
         )
-    writer = csv.writer(_Echo())
 
-    def rows() -> Iterator[Any]:
-        yield writer.writerow(
-            [
-                "occurred_at",
-                "action",
-                "outcome",
-                "actor_id",
-                "actor_name",
-                "actor_role",
-                "client_id",
-                "client_reference",
-                "target_type",
-                "target_id",
-                "ip_address",
-                "request_id",
-                "detail",
-            ]
-        )
+    def rows() -> Iterator[list[Any]]:
+        yield [
+            "occurred_at",
+            "action",
+            "outcome",
+            "actor_id",
+            "actor_name",
+            "actor_role",
+            "client_id",
+            "client_reference",
+            "target_type",
+            "target_id",
+            "ip_address",
+            "request_id",
+            "detail",
+        ]
         for event in events.iterator(chunk_size=500):
-            yield writer.writerow(
-                [
-                    event.occurred_at.isoformat(),
-                    event.action,
-                    event.outcome,
-                    event.actor_id or "",
-                    _csv_safe(names.get(str(event.actor_id), "")),
-                    event.actor_role,
-                    event.client_id or "",
-                    client_reference(event.client_id),
-                    event.target_type,
-                    event.target_id,
-                    event.ip_address or "",
-                    event.request_id,
-                    _csv_safe(str(event.detail)),
-                ]
-            )
+            yield [
+                event.occurred_at.isoformat(),
+                event.action,
+                event.outcome,
+                event.actor_id or "",
+                _csv_safe(names.get(str(event.actor_id), "")),
+                event.actor_role,
+                event.client_id or "",
+                client_reference(event.client_id),
+                event.target_type,
+                event.target_id,
+                event.ip_address or "",
+                event.request_id,
+                _csv_safe(str(event.detail)),
+            ]
 
     stamp = timezone.now().strftime("%Y%m%d-%H%M")
-    response = StreamingHttpResponse(rows(), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="tending-audit-{stamp}.csv"'
-    return response
+    return csv_download(rows(), f"tending-audit-{stamp}.csv")
 
 
 def _csv_safe(value: str) -> str:
