@@ -116,31 +116,36 @@ def practice_row(log: PracticeLog, client_id: str, zone: ZoneInfo) -> list[str]:
 
 
 def export_rows(clients: QuerySet[ClientProfile]) -> Iterable[list[str]]:
-    """The header, then every row for `clients`, streamed in batches (a few queries a batch).
+    """The header, then every questionnaire row and every practice row for `clients`.
 
-    Practice notes are deferred: they are never read, so never decrypted, for an export.
+    Three queries whatever the number of clients, each streamed in chunks. Practice notes are
+    deferred: they are never read, so never decrypted, for an export.
     """
     yield HEADER
-    for client in clients.order_by("name", "id").only("id", "public_id", "time_zone"):
-        client_id = str(client.public_id)
-        zone = ZoneInfo(client.time_zone)
-        responses = Response.objects.filter(client=client).order_by("completed_at", "id")
-        for response in responses.iterator(chunk_size=500):
-            yield from response_rows(response, client_id, zone)
-        logs = (
-            PracticeLog.objects.filter(client=client)
-            .select_related("practice")
-            .only(
-                "public_id",
-                "started_at",
-                "practice__key",
-                "practice_version",
-                "outcome",
-                "seconds_practised",
-                "feeling",
-                *CHECKS,
-            )
-            .order_by("started_at", "id")
+    who = {
+        pk: (str(public_id), ZoneInfo(zone))
+        for pk, public_id, zone in clients.values_list("pk", "public_id", "time_zone")
+    }
+    responses = Response.objects.filter(client_id__in=list(who)).order_by(
+        "client_id", "completed_at", "id"
+    )
+    for response in responses.iterator(chunk_size=500):
+        yield from response_rows(response, *who[response.client_id])
+    logs = (
+        PracticeLog.objects.filter(client_id__in=list(who))
+        .select_related("practice")
+        .only(
+            "client_id",
+            "public_id",
+            "started_at",
+            "practice__key",
+            "practice_version",
+            "outcome",
+            "seconds_practised",
+            "feeling",
+            *CHECKS,
         )
-        for log in logs.iterator(chunk_size=500):
-            yield practice_row(log, client_id, zone)
+        .order_by("client_id", "started_at", "id")
+    )
+    for log in logs.iterator(chunk_size=500):
+        yield practice_row(log, *who[log.client_id])

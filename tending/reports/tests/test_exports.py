@@ -130,3 +130,26 @@ def test_the_dictionary_names_the_values_the_file_holds():
         assert value in meanings["outcome"]
     for value in PracticeLog.Feeling.values:
         assert value in meanings["feeling"]
+
+
+def test_the_caseload_export_costs_the_same_queries_for_two_clients_or_twelve(world, http):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from tending.testing.personas import make_client
+
+    sign_in(http, world.clinician_a)
+
+    def queries() -> tuple[int, int]:
+        with CaptureQueriesContext(connection) as captured:
+            text = b"".join(http.get(reverse("caseload_csv")).streaming_content).decode()
+        return len(captured), len(text.splitlines())
+
+    scored_response(world.client_a, NOW, 9)
+    few, few_lines = queries()
+    for number in range(10):
+        client = make_client(world.org_a, world.clinician_a, f"more_{number}")
+        scored_response(client, NOW, number)
+    many, many_lines = queries()
+    assert many_lines == few_lines + 10 * 10  # nine items and a total each
+    assert many == few
