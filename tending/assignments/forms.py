@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import functools
 from typing import Any
 
 from django import forms
@@ -144,7 +145,13 @@ class ReminderForm(forms.Form):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        from zoneinfo import available_timezones
+        self.fields["time_zone"].choices = _zone_choices()  # type: ignore[attr-defined]
 
-        zones = sorted(z for z in available_timezones() if "/" in z and not z.startswith("Etc/"))
-        self.fields["time_zone"].choices = [(z, z.replace("_", " ")) for z in zones]  # type: ignore[attr-defined]
+
+@functools.cache
+def _zone_choices() -> list[tuple[str, str]]:
+    """Every named time zone, read from disk once per process (it opens every zone file)."""
+    from zoneinfo import available_timezones
+
+    zones = sorted(z for z in available_timezones() if "/" in z and not z.startswith("Etc/"))
+    return [(z, z.replace("_", " ")) for z in zones]

@@ -28,7 +28,7 @@ class BannerAlert:
 
 
 def measures_waiting(request: HttpRequest) -> dict[str, Any]:
-    """Give pages, lazily, a clinician's open risk alerts or a client's waiting questionnaires.
+    """Give staff pages, lazily, the clinician's open risk alerts for the banner.
 
     Lives here, not in accounts, so that accounts never depends on measures.
     """
@@ -54,17 +54,6 @@ def measures_waiting(request: HttpRequest) -> dict[str, Any]:
         banner.sort(key=lambda alert: (alert.priority != RiskAlert.Priority.HIGH, alert.created_at))
         return banner
 
-    def waiting() -> list[Any]:
-        from tending.measures.models import MeasureRequest
-
-        profile = (
-            getattr(request.user, "client_profile", None) if request.user.is_authenticated else None
-        )
-        if profile is None:
-            return []
-        return list(MeasureRequest.objects.filter(client=profile, completed_at=None))
-
     return {
         "open_risk_alerts": SimpleLazyObject(alerts),
-        "questionnaires_waiting": SimpleLazyObject(waiting),
     }

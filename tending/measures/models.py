@@ -37,6 +37,13 @@ class MeasureRequest(models.Model):
     def get_absolute_url(self) -> str:
         return reverse("questionnaire_take", kwargs={"request_id": self.public_id})
 
+    @property
+    def short_title(self) -> str:
+        """The questionnaire's name as people say it ("PHQ-9"), for links and buttons."""
+        from tending.measures.definitions import get_definition
+
+        return get_definition(self.measure_key).short_title
+
 
 class Response(models.Model):
     """One completed questionnaire, with the answers and the scores computed on submission.

@@ -40,14 +40,23 @@ def request_measure(
     existing = MeasureRequest.objects.filter(
         client=client, measure_key=definition.key, completed_at=None
     ).first()
-    if existing is not None:
+    if existing is not None and not existing.from_homework:
         return existing, False
-    asked = MeasureRequest.objects.create(
-        client=client,
-        measure_key=definition.key,
-        requested_by=clinician,
-        show_summary=show_summary,
-    )
+    if existing is not None:
+        # The client opened it from a homework item, so it is listed only while that item is
+        # due. Asked for directly, it now waits on their Today page like any other request.
+        existing.from_homework = False
+        existing.requested_by = clinician
+        existing.show_summary = show_summary
+        existing.save(update_fields=["from_homework", "requested_by", "show_summary"])
+        asked = existing
+    else:
+        asked = MeasureRequest.objects.create(
+            client=client,
+            measure_key=definition.key,
+            requested_by=clinician,
+            show_summary=show_summary,
+        )
     record(
         action="measure.requested",
         request=request,

@@ -24,7 +24,7 @@ def test_a_positive_item_9_brings_help_to_the_client_and_an_alert_to_the_clinici
 
     client = new_page(mobile=True)
     sign_in(client, "casey@clients.northfield.example")
-    client.get_by_role("link", name="PHQ9").click()
+    client.get_by_role("link", name="PHQ-9").click()
     check(client)
     answers = [1, 2, 1, 1, 0, 1, 2, 1, 2]
     for number, answer in enumerate(answers, start=1):

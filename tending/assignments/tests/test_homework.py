@@ -180,6 +180,25 @@ def test_fill_in_opens_one_questionnaire_request_however_often_it_is_pressed(
     assert first["Location"] == second["Location"] == asked.get_absolute_url()
 
 
+def test_a_clinician_asking_for_a_questionnaire_opened_from_homework_reaches_the_client(
+    world, http, time_machine
+):
+    time_machine.move_to(MONDAY_9AM_LONDON)
+    assignment = assign(world, measure="phq9", repeat="every_n_weeks", interval=2, weekdays=[0])
+    client = sign_in(http, world.client_a.user)
+    client.post(reverse("homework_questionnaire", args=[assignment.public_id]))
+    assert MeasureRequest.objects.get().from_homework
+
+    clinician = sign_in(http.__class__(), world.clinician_a)
+    clinician.post(reverse("measure_request", args=[world.client_a.public_id]), {"measure": "phq9"})
+    asked = MeasureRequest.objects.get()  # the same request, now asked for directly
+    assert not asked.from_homework and asked.requested_by == world.clinician_a
+    # Listed as asked by the therapist, so it stays after the homework window closes.
+    today = client.get(reverse("today")).content.decode()
+    assert "Your therapist asked you to fill in" in today
+    assert f'href="{asked.get_absolute_url()}">PHQ-9</a>' in today
+
+
 def test_the_client_sees_this_weeks_adherence_gently(world, http, breathing, time_machine):
     time_machine.move_to(datetime(2026, 11, 19, 12, 0, tzinfo=UTC))  # Thursday
     assign(world, practice=breathing, start_date=date(2026, 11, 2))
