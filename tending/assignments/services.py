@@ -159,20 +159,34 @@ def _is_done(
     return any(occurrence.opens_at <= moment < occurrence.closes_at for moment in moments)
 
 
-def agenda_for(client: ClientProfile, now: datetime, days_ahead: int = 6) -> Agenda:
+def active_assignments(client: ClientProfile) -> list[Assignment]:
+    """The client's active homework, with what `agenda_for` and `adherence` read."""
+    return list(
+        Assignment.objects.filter(client=client, status=Assignment.Status.ACTIVE)
+        .select_related("practice", "client")
+        .prefetch_related("history")
+    )
+
+
+def agenda_for(
+    client: ClientProfile,
+    now: datetime,
+    days_ahead: int = 6,
+    *,
+    assignments: list[Assignment] | None = None,
+    done: DoneTimes | None = None,
+) -> Agenda:
     """Return today's homework for `client` (in their time zone) and what is coming up.
 
     Something due earlier today whose window has closed simply leaves the page: an expired
-    questionnaire does not linger, and nothing is marked as missed.
+    questionnaire does not linger, and nothing is marked as missed. A page that has already
+    loaded the active assignments, or done times reaching back at least two days, passes them.
     """
     today = schedules.local_today(now, client.time_zone)
-    assignments = list(
-        Assignment.objects.filter(client=client, status=Assignment.Status.ACTIVE).select_related(
-            "practice", "client"
-        )
-    )
+    if assignments is None:
+        assignments = active_assignments(client)
     open_alert = RiskAlert.objects.filter(client=client, acknowledged_at=None).exists()
-    practised, answered = done_times(client, now - timedelta(days=2))
+    practised, answered = done or done_times(client, now - timedelta(days=2))
     agenda = Agenda()
     for assignment in assignments:
         if safety_pause_applies(assignment, open_alert):

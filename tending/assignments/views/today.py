@@ -17,7 +17,12 @@ from tending.accounts.access import client_required
 from tending.assignments.forms import ReminderForm
 from tending.assignments.models import Assignment, ReminderPreference
 from tending.assignments.schedules import local_today, occurrence_on
-from tending.assignments.services import adherence, agenda_for, done_times
+from tending.assignments.services import (
+    active_assignments,
+    adherence,
+    agenda_for,
+    done_times,
+)
 from tending.audit.services import record
 from tending.measures.models import MeasureRequest
 
@@ -26,16 +31,16 @@ from tending.measures.models import MeasureRequest
 def today(request: HttpRequest) -> HttpResponse:
     profile = request.client_profile  # type: ignore[attr-defined]
     now = timezone.now()
-    agenda = agenda_for(profile, now)
-    done = done_times(profile, now - timedelta(weeks=2))  # once for every assignment below
+    # Loaded once for the agenda and for every assignment's week below.
+    assignments = active_assignments(profile)
+    done = done_times(profile, now - timedelta(weeks=2))
+    agenda = agenda_for(profile, now, assignments=assignments, done=done)
     asked_now = MeasureRequest.objects.filter(
         client=profile, completed_at=None, from_homework=False
     )
     this_week: list[dict[str, Any]] = [
         {"assignment": assignment, "week": adherence(assignment, now, weeks=1, done=done)[0]}
-        for assignment in Assignment.objects.filter(client=profile, status=Assignment.Status.ACTIVE)
-        .select_related("practice", "client")
-        .prefetch_related("history")
+        for assignment in assignments
         if assignment not in agenda.paused_for_safety  # resting: never counted against anyone
     ]
     context = {
