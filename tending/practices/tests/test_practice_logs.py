@@ -179,3 +179,24 @@ def test_a_phone_clock_running_fast_never_ends_a_practice_before_it_began(world,
     log = PracticeLog.objects.get()
     assert log.started_at <= log.ended_at <= timezone.now()
     assert (log.ended_at - log.started_at).total_seconds() == pytest.approx(120, abs=1)
+
+
+def test_practice_is_shown_on_the_clients_own_day_and_clock(world, http):
+    from datetime import UTC, datetime
+
+    from tending.practices.models import Practice
+    from tending.testing.practice_records import make_log
+
+    world.client_a.time_zone = "Australia/Sydney"
+    world.client_a.save()
+    log = make_log(world.client_a, Practice.objects.get(key="soothing-rhythm-breathing"))
+    log.started_at = datetime(2026, 11, 15, 22, 30, tzinfo=UTC)  # Monday 09:30 in Sydney
+    log.save()
+    mine = sign_in(http, world.client_a.user).get(reverse("my_practice")).content.decode()
+    assert "Monday 16 November, 09:30" in mine
+    theirs = (
+        sign_in(http.__class__(), world.clinician_a)
+        .get(reverse("client_practice", args=[world.client_a.public_id]))
+        .content.decode()
+    )
+    assert "16 Nov, 09:30" in theirs and "(their time)" in theirs

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 from uuid import UUID
+from zoneinfo import ZoneInfo
 
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
@@ -20,20 +21,26 @@ WEEKS_SHOWN = 8
 
 
 def _sessions(client: ClientProfile) -> list[progress.Session]:
+    """Recent practice, each on the day it was in the client's own time zone."""
+    zone = ZoneInfo(client.time_zone)
     since = timezone.now() - timedelta(weeks=WEEKS_SHOWN + 1)
     rows = PracticeLog.objects.filter(client=client, started_at__gte=since).values_list(
         "started_at", "seconds_practised", "feeling"
     )
     return [
         progress.Session(
-            day=timezone.localdate(started), started_at=started, seconds=seconds, feeling=feeling
+            day=timezone.localdate(started, zone),
+            started_at=started,
+            seconds=seconds,
+            feeling=feeling,
         )
         for started, seconds, feeling in rows
     ]
 
 
-def _weeks(sessions: list[progress.Session]) -> list[dict[str, object]]:
-    weeks = progress.weekly_minutes(sessions, timezone.localdate(), WEEKS_SHOWN)
+def _weeks(client: ClientProfile, sessions: list[progress.Session]) -> list[dict[str, object]]:
+    today = timezone.localdate(timezone.now(), ZoneInfo(client.time_zone))
+    weeks = progress.weekly_minutes(sessions, today, WEEKS_SHOWN)
     longest = max((week.minutes for week in weeks), default=0) or 1
     # Bar lengths in tenths, as CSS classes: the page's CSP allows no inline styles.
     return [{"week": week, "decile": round(10 * week.minutes / longest) * 10} for week in weeks]
@@ -44,7 +51,7 @@ def my_practice(request: HttpRequest) -> HttpResponse:
     client: ClientProfile = request.client_profile  # type: ignore[attr-defined]
     logs = PracticeLog.objects.filter(client=client).select_related("practice")
     page = Paginator(logs, 20).get_page(request.GET.get("page"))
-    context = {"page": page, "weeks": _weeks(_sessions(client))}
+    context = {"page": page, "weeks": _weeks(client, _sessions(client))}
     return render(request, "practices/my_practice.html", context)
 
 
@@ -57,7 +64,7 @@ def client_practice(request: HttpRequest, client_id: UUID) -> HttpResponse:
     logs = PracticeLog.objects.filter(client=client).select_related("practice")[:30]
     context = {
         "client": client,
-        "weeks": _weeks(sessions),
+        "weeks": _weeks(client, sessions),
         "logs": logs,
         "stirred_up": progress.stirred_up_recently(sessions, now),
         "needs_attention": progress.needs_attention(sessions, now),
