@@ -13,6 +13,10 @@ urlpatterns = [
     path("", include("tending.practices.urls")),
     path("", include("tending.measures.urls")),
     path("", include("tending.assignments.urls")),
+    path("", include("tending.formulation.urls")),
+    path("", include("tending.understanding.urls")),
+    path("", include("tending.journal.urls")),
+    path("", include("tending.therapy_sessions.urls")),
     path("", include("tending.reports.urls")),
     path("admin/", admin.site.urls),
 ]
