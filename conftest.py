@@ -19,9 +19,13 @@ def _empty_cache():
     # Cached reports are keyed by record identifiers; each test starts with none.
     from django.core.cache import cache
 
+    from tending.reports import dashboard
+
     cache.clear()
+    dashboard._computed.clear()
     yield
     cache.clear()
+    dashboard._computed.clear()
 
 
 @pytest.fixture

@@ -114,6 +114,8 @@ def _field_encryption_keys() -> list[str]:
 
 
 FIELD_ENCRYPTION_KEYS = _field_encryption_keys()
+# Opens backup archives (`tending backup` / `tending restore`); see tending/backups/keys.py.
+BACKUP_KEY = env_str("TENDING_BACKUP_KEY")
 
 ALLOWED_HOSTS = env_list("TENDING_ALLOWED_HOSTS", "" if PRODUCTION else "127.0.0.1,localhost")
 if PRODUCTION and not ALLOWED_HOSTS:
@@ -137,6 +139,7 @@ INSTALLED_APPS = [
     "tending.journal",
     "tending.therapy_sessions",
     "tending.reports",
+    "tending.backups",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -245,6 +248,7 @@ PASSWORD_RESET_TIMEOUT = 60 * 60  # one hour
 
 # Sessions: cookie dies with the browser; the server ends a session after inactivity and
 # after an absolute lifetime (SessionTimeoutMiddleware), whichever comes first.
+SESSION_ENGINE = "tending.accounts.session_store"
 SESSION_IDLE_SECONDS = env_int("TENDING_SESSION_IDLE_MINUTES", 30, minimum=1) * 60
 SESSION_MAX_SECONDS = env_int("TENDING_SESSION_MAX_HOURS", 12, minimum=1) * 60 * 60
 SESSION_COOKIE_AGE = SESSION_MAX_SECONDS

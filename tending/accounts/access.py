@@ -107,7 +107,10 @@ def get_client_for_user(request: HttpRequest, client_id: UUID) -> ClientProfile:
     user = signed_in_user(request)
     if user is None:
         raise Http404
-    own: ClientProfile | None = getattr(user, "client_profile", None)
+    # Staff have no client profile; asking for one would cost a query on every staff page.
+    own: ClientProfile | None = (
+        getattr(user, "client_profile", None) if user.role == "client" else None
+    )
     if own is not None:
         if own.public_id != client_id:
             _record_denied(request, user, client_id)

@@ -12,12 +12,11 @@ open alerts live in its banner.
 
 from __future__ import annotations
 
-from collections import defaultdict
+from collections import OrderedDict, defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
-from django.core.cache import cache
 from django.db.models import Max, Min, Q, QuerySet
 from django.urls import reverse
 
@@ -35,6 +34,10 @@ from tending.practices.models import PracticeLog
 # How long a computed dashboard is reused when nothing has been written: only this week's
 # adherence can drift meanwhile (a homework window closing), never scores, alerts or names.
 CACHE_SECONDS = 120
+# Computed rows, held in this process (a shared cache would have to unpickle a hundred rows
+# on every request). Keys carry the caseload revision, so a change is never served stale.
+_computed: OrderedDict[str, tuple[datetime, list[Row]]] = OrderedDict()
+_COMPUTED_LIMIT = 200
 PAGE_SIZE = 50
 
 # Most concerning first, for sorting by change.
@@ -296,9 +299,13 @@ def dashboard_rows(
     `clinician` is the clinician's public id: row ids can be reused after a delete, UUIDs not.
     """
     today = schedules.local_today(now, "UTC")
-    key = f"reports:dashboard:v4:{clinician}:{revision}:{today.isoformat()}"
-    rows: list[Row] | None = cache.get(key)
-    if rows is None:
-        rows = compute_rows(clients(), now)
-        cache.set(key, rows, CACHE_SECONDS)
+    key = f"{clinician}:{revision}:{today.isoformat()}"
+    held = _computed.get(key)
+    if held is not None and held[0] > now:
+        return held[1]
+    rows = compute_rows(clients(), now)
+    _computed[key] = (now + timedelta(seconds=CACHE_SECONDS), rows)
+    _computed.move_to_end(key)
+    while len(_computed) > _COMPUTED_LIMIT:
+        _computed.popitem(last=False)
     return rows

@@ -1,0 +1,260 @@
+"""Backup and restore drills (reliability plan T38 on SQLite, T39 on PostgreSQL).
+
+A backup of a world with clinical records and a recording is restored into an empty place;
+the restore must reproduce every table's rows and digest, every media file's checksum, decrypt
+with the keys from settings (never from the backup), and pass `migrate --check`.
+"""
+
+from __future__ import annotations
+
+import importlib
+import os
+import sqlite3
+import subprocess
+import sys
+import time
+import uuid
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+from django.core.management import call_command
+from django.core.management.base import CommandError
+from django.db import connection
+
+from tending.backups import inventory
+from tending.backups.services import (
+    BackupError,
+    Database,
+    copy_sqlite,
+    create_backup,
+    restore_backup,
+)
+from tending.encryption.keys import decrypt, is_ciphertext
+from tending.practices.models import Practice, PracticeLog
+from tending.testing.measure_records import measure_records
+from tending.testing.practice_records import make_log, make_recording
+
+ROOT = Path(__file__).resolve().parents[3]
+_triggers = importlib.import_module("tending.audit.migrations.0002_append_only_triggers")
+
+
+def _audit_triggers(up: bool) -> None:
+    statements = {
+        "sqlite": _triggers.SQLITE_UP if up else _triggers.SQLITE_DOWN,
+        "postgresql": _triggers.POSTGRES_UP if up else _triggers.POSTGRES_DOWN,
+    }[connection.vendor]
+    with connection.cursor() as cursor:
+        for statement in statements:
+            cursor.execute(statement)
+
+
+@pytest.fixture
+def _audit_locked_again(django_db_blocker):
+    yield
+    with django_db_blocker.unblock():
+        _audit_triggers(up=True)
+
+
+@pytest.fixture
+def committed(_audit_locked_again, transactional_db):
+    """Committed rows, which pg_dump in another session can see.
+
+    Clearing them afterwards needs the audit trail's append-only triggers lifted, and put
+    back once the database is empty again.
+    """
+    yield
+    _audit_triggers(up=False)
+
+
+@pytest.fixture
+def records(committed, world, settings, tmp_path):
+    settings.MEDIA_DIR = tmp_path / "media"
+    settings.DATA_DIR = tmp_path / "data"
+    settings.BACKUP_KEY = ""
+    builtin = Practice.objects.get(key="soothing-rhythm-breathing")
+    for number in range(25):
+        make_log(world.client_a, builtin, note=f"Private note {number} CANARY-drill")
+    make_recording(world.clinician_a, builtin)
+    measure_records(world)
+    return world
+
+
+def _live_counts() -> dict[str, int]:
+    """Rows per table in the live database, read through Django's own connection."""
+    with connection.cursor() as cursor:
+        tables = connection.introspection.table_names(cursor)
+        counts = {}
+        for table in tables:
+            cursor.execute(f"SELECT count(*) FROM {connection.ops.quote_name(table)}")  # noqa: S608
+            counts[table] = cursor.fetchone()[0]
+    return counts
+
+
+@pytest.fixture
+def empty_target(tmp_path):
+    """An empty database of the same kind as the one under test, and its settings."""
+    if connection.vendor == "sqlite":
+        yield Database(vendor="sqlite", path=tmp_path / "restored" / "tending.sqlite3")
+        return
+    name = f"tending_drill_{uuid.uuid4().hex[:10]}"
+    source = Database.configured()
+    target = Database(
+        vendor="postgresql",
+        name=name,
+        host=source.host,
+        port=source.port,
+        user=source.user,
+        password=source.password,
+    )
+    admin = [*target.pg_arguments()[:-2]]
+    subprocess.run(["createdb", *admin, name], check=True, env=target.pg_environment())
+    yield target
+    subprocess.run(["dropdb", *admin, "--if-exists", name], check=True, env=target.pg_environment())
+
+
+def _encrypted_notes(target: Database) -> list[str]:
+    query = "SELECT note FROM practices_practicelog WHERE note <> '' ORDER BY id LIMIT 20"
+    if target.vendor == "sqlite":
+        database = sqlite3.connect(target.path)
+        try:
+            return [row[0] for row in database.execute(query)]
+        finally:
+            database.close()
+    with target.pg_connect() as live, live.cursor() as cursor:
+        cursor.execute(query)
+        return [row[0] for row in cursor.fetchall()]
+
+
+def _migrate_check(target: Database, data_dir: Path) -> subprocess.CompletedProcess[str]:
+    environment = dict(os.environ)
+    environment["TENDING_DATA_DIR"] = str(data_dir)
+    environment["TENDING_FIELD_ENCRYPTION_KEYS"] = ",".join(settings.FIELD_ENCRYPTION_KEYS)
+    if target.vendor == "sqlite":
+        environment["DATABASE_URL"] = f"sqlite:///{target.path}"
+    else:
+        environment["DATABASE_URL"] = (
+            f"postgres://{target.user}:{target.password}@{target.host or '127.0.0.1'}:"
+            f"{target.port or 5432}/{target.name}"
+        )
+    return subprocess.run(
+        [sys.executable, "-m", "tending", "migrate", "--check"],
+        cwd=ROOT,
+        env=environment,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+
+
+def test_it_restores_everything_and_it_still_decrypts(records, empty_target, tmp_path):
+    before = _live_counts()
+    media_before = inventory.media_files(settings.MEDIA_DIR)
+    backup = create_backup(directory=tmp_path / "backups")
+    # What happens after the backup is not in it.
+    PracticeLog.objects.filter(client=records.client_a).delete()
+
+    started = time.monotonic()
+    restored_media = tmp_path / "restored-media"
+    summary = restore_backup(backup.path, database=empty_target, media_dir=restored_media)
+    seconds = time.monotonic() - started
+
+    # restore_backup compared every table's digest with the backup's inventory; here the
+    # counts are checked against the live database as it was when the backup was made.
+    assert summary.rows == sum(before.values())
+    if empty_target.vendor == "sqlite":
+        database = sqlite3.connect(empty_target.path)
+        try:
+            assert database.execute("PRAGMA integrity_check").fetchall() == [("ok",)]
+            after = {
+                table: database.execute(f'SELECT count(*) FROM "{table}"').fetchone()[0]  # noqa: S608
+                for table in before
+            }
+        finally:
+            database.close()
+    else:
+        with empty_target.pg_connect() as live, live.cursor() as cursor:
+            after = {}
+            for table in before:
+                cursor.execute(f'SELECT count(*) FROM "{table}"')  # noqa: S608
+                after[table] = cursor.fetchone()[0]
+    assert after == before
+    assert after["practices_practicelog"] >= 25
+    assert inventory.media_files(restored_media) == media_before != {}
+    notes = _encrypted_notes(empty_target)
+    assert len(notes) == 20
+    assert all(is_ciphertext(note) for note in notes)
+    assert all(decrypt(note).startswith("Private note") for note in notes)
+    assert b"CANARY-drill" not in backup.path.read_bytes()
+    check = _migrate_check(empty_target, tmp_path / "check-data")
+    assert check.returncode == 0, check.stdout + check.stderr
+    print(f"restore drill ({empty_target.vendor}): {summary.rows} rows in {seconds:.2f} s")
+
+
+def test_it_refuses_an_altered_backup_and_changes_nothing(records, empty_target, tmp_path):
+    backup = create_backup(directory=tmp_path / "backups")
+    data = bytearray(backup.path.read_bytes())
+    data[len(data) // 2] ^= 0x01
+    backup.path.write_bytes(bytes(data))
+
+    with pytest.raises(BackupError, match="altered"):
+        restore_backup(backup.path, database=empty_target, media_dir=tmp_path / "m")
+
+    if empty_target.vendor == "sqlite":
+        assert not empty_target.path.exists()
+    else:
+        with empty_target.pg_connect() as live, live.cursor() as cursor:
+            assert inventory.postgres_tables(cursor) == {}
+    assert not (tmp_path / "m").exists()
+
+
+def test_it_refuses_to_restore_over_data_unless_asked(records, empty_target, tmp_path):
+    backup = create_backup(directory=tmp_path / "backups")
+    restore_backup(backup.path, database=empty_target, media_dir=tmp_path / "m")
+
+    with pytest.raises(BackupError, match="--replace"):
+        restore_backup(backup.path, database=empty_target, media_dir=tmp_path / "m2")
+
+    summary = restore_backup(
+        backup.path, database=empty_target, media_dir=tmp_path / "m", replace=True
+    )
+    assert summary.media_files == 1
+    if empty_target.vendor == "sqlite":
+        kept = list(empty_target.path.parent.glob("tending.sqlite3.before-restore-*"))
+        assert len(kept) == 1
+
+
+def test_it_copies_what_is_still_in_the_write_ahead_log(tmp_path):
+    live = sqlite3.connect(tmp_path / "live.sqlite3")
+    live.execute("PRAGMA journal_mode=WAL")
+    live.execute("PRAGMA wal_autocheckpoint=0")
+    live.execute("CREATE TABLE notes (id INTEGER PRIMARY KEY, body TEXT)")
+    live.executemany("INSERT INTO notes (body) VALUES (?)", [(f"n{i}",) for i in range(500)])
+    live.commit()
+    assert (tmp_path / "live.sqlite3-wal").stat().st_size > 0
+
+    copy_sqlite(live, tmp_path / "copy.sqlite3")
+
+    copy = sqlite3.connect(tmp_path / "copy.sqlite3")
+    assert copy.execute("SELECT count(*) FROM notes").fetchone() == (500,)
+    copy.close()
+    live.close()
+
+
+def test_the_backup_code_never_copies_database_files():
+    source = (ROOT / "tending" / "backups" / "services.py").read_text()
+
+    for forbidden in ("copyfile", "shutil.copy", "copy2", "read_bytes()"):
+        if forbidden == "read_bytes()":
+            # Only media files are read whole; the database never is.
+            assert source.count(forbidden) == 1
+        else:
+            assert forbidden not in source
+
+
+def test_the_command_line_says_what_went_wrong_in_one_line(records, settings, tmp_path):
+    with pytest.raises(CommandError, match="No backup file at"):
+        call_command("restore", str(tmp_path / "missing.tbk"))
+    settings.BACKUP_KEY = "too-short"
+    with pytest.raises(CommandError, match="TENDING_BACKUP_KEY must be 32 random bytes"):
+        call_command("backup", "--to", str(tmp_path / "b"))
