@@ -20,11 +20,24 @@ from django.urls import NoReverseMatch, URLPattern, URLResolver, get_resolver, r
 
 from tending.accounts.models import ClientProfile, CrisisContact, Invitation, Organisation
 from tending.assignments.models import Assignment
+from tending.formulation.models import CirclesCheckIn, FormulationLink, FormulationVersion
+from tending.journal.models import EntryPart, JournalEntry, Reply
 from tending.measures.models import MeasureRequest, Response, RiskAlert
 from tending.practices.models import Practice, PracticeLog, PracticeRecording
+from tending.testing.formulation_records import formulation_records
+from tending.testing.journal_records import journal_records
 from tending.testing.measure_records import measure_records
 from tending.testing.personas import World, sign_in
 from tending.testing.practice_records import make_log, make_practice, make_recording
+from tending.testing.session_records import session_records
+from tending.therapy_sessions.models import (
+    LayerNote,
+    OwnPractice,
+    Reflection,
+    SessionAddendum,
+    TherapySession,
+)
+from tending.understanding.models import ModuleProgress
 
 PERSONAS = [
     "anonymous",
@@ -50,12 +63,29 @@ TARGETS = {
     "response": ("response_id", ["response_a"]),
     "alert": ("alert_id", ["alert_a"]),
     "assignment": ("assignment_id", ["assignment_a"]),
+    "session": ("session_id", ["session_a", "session_signed_a"]),
+    "journal_entry": ("entry_id", ["journal_private", "journal_shared", "journal_a2"]),
+    "journal_letter": ("entry_id", ["journal_letter"]),
+    "formulation_link": ("link_id", ["formulation_link_a"]),
 }
 
 # What each persona may ever see named on a page.
 VISIBLE = {
     "anonymous": set(),
-    "client_a": {"client_a", "org_a", "practice_a", "log_a", "log_shared", "homework_a"},
+    "client_a": {
+        "client_a",
+        "org_a",
+        "practice_a",
+        "log_a",
+        "log_shared",
+        "homework_a",
+        "journal_private",
+        "journal_shared",
+        "journal_reply",
+        "journal_letter",
+        "formulation_a",
+        "circles_a",
+    },
     "client_b": {"client_b", "org_a", "practice_a"},
     # A clinician reads a client's practice note only when the client shared it.
     "clinician_a": {
@@ -66,8 +96,27 @@ VISIBLE = {
         "practice_a",
         "log_shared",
         "homework_a",
+        # A journal entry only while the client shares it, with the replies to it.
+        "journal_shared",
+        "journal_reply",
+        # Session notes of their clients; their own development entries.
+        "session_a",
+        "session_signed_a",
+        "addendum_a",
+        "reflection_a",
+        "own_practice_a",
+        # The formulation and three circles are shared between client and clinician.
+        "formulation_a",
+        "circles_a",
     },
-    "clinician_a2": {"clinician_a2", "org_a", "client_a2", "practice_a"},
+    "clinician_a2": {
+        "clinician_a2",
+        "org_a",
+        "client_a2",
+        "practice_a",
+        "journal_a2",
+        "reflection_a2",
+    },
     "clinician_b": {"clinician_b", "org_b", "client_other", "practice_b"},
     # Admins see staff by name and clients only by pseudonymous reference.
     "admin_a": {"admin_a", "org_a", "clinician_a", "clinician_a2"},
@@ -146,6 +195,20 @@ def _clinician_a_only(world, extras, persona, target) -> bool:
     return persona == "clinician_a"
 
 
+def _writes_journal_entry(world, extras, persona, target) -> bool:
+    entry = extras[target]
+    return persona.startswith("client") and world.persona(persona) == entry.client.user
+
+
+def _reads_shared_entry(world, extras, persona, target) -> bool:
+    entry = extras[target]
+    return (
+        entry.is_shared
+        and persona.startswith("clinician")
+        and entry.client.primary_clinician == world.persona(persona)
+    )
+
+
 PUBLIC = Rule(public=True)
 RULES: dict[str, Rule] = {
     "home": Rule(allowed=SIGNED_IN),
@@ -208,7 +271,62 @@ RULES: dict[str, Rule] = {
     "client_progress": Rule(target="client", owner=_clinician_of),
     "client_progress_pdf": Rule(target="client", owner=_clinician_of),
     "client_csv": Rule(target="client", owner=_clinician_of),
+    "client_layers": Rule(target="client", owner=_clinician_of),
     "data_dictionary": Rule(allowed=CLINICIANS),
+    "my_formulation": Rule(allowed=frozenset({"client_a", "client_b"})),
+    "my_formulation_edit": Rule(allowed=frozenset({"client_a", "client_b"})),
+    "my_formulation_history": Rule(allowed=frozenset({"client_a", "client_b"})),
+    "my_formulation_changes": Rule(allowed=frozenset({"client_a", "client_b"})),
+    "my_circles": Rule(allowed=frozenset({"client_a", "client_b"})),
+    "my_circles_new": Rule(allowed=frozenset({"client_a", "client_b"})),
+    "client_formulation": Rule(target="client", owner=_clinician_of),
+    "client_formulation_edit": Rule(target="client", owner=_clinician_of),
+    "client_formulation_history": Rule(target="client", owner=_clinician_of),
+    "client_formulation_changes": Rule(target="client", owner=_clinician_of),
+    "formulation_link_add": Rule(method="POST", target="client", owner=_clinician_of),
+    "formulation_link_remove": Rule(
+        method="POST", target="formulation_link", owner=_clinician_a_only
+    ),
+    "client_circles": Rule(target="client", owner=_clinician_of),
+    "client_circles_new": Rule(target="client", owner=_clinician_of),
+    "client_sessions": Rule(target="client", owner=_clinician_of),
+    "session_create": Rule(target="client", owner=_clinician_of),
+    "session_detail": Rule(target="session", owner=_clinician_a_only),
+    "session_edit": Rule(target="session", owner=_clinician_a_only),
+    "session_sign": Rule(target="session", owner=_clinician_a_only),
+    "session_addendum": Rule(method="POST", target="session", owner=_clinician_a_only),
+    "session_delete": Rule(method="POST", target="session", owner=_clinician_a_only),
+    "development": Rule(allowed=CLINICIANS),
+    "development_practice": Rule(method="POST", allowed=CLINICIANS),
+    "development_reflection": Rule(method="POST", allowed=CLINICIANS),
+    "understanding_list": Rule(allowed=PRACTITIONERS),
+    "understanding_module": Rule(allowed=PRACTITIONERS, kwargs={"module_key": "tricky-brain"}),
+    "understanding_finish": Rule(
+        method="POST",
+        allowed=frozenset({"client_a", "client_b"}),
+        kwargs={"module_key": "tricky-brain"},
+    ),
+    "client_understanding": Rule(target="client", owner=_clinician_of),
+    "journal": Rule(allowed=frozenset({"client_a", "client_b"})),
+    "journal_entry_new": Rule(allowed=frozenset({"client_a", "client_b"})),
+    "journal_reflection_new": Rule(allowed=frozenset({"client_a", "client_b"})),
+    "journal_entry": Rule(target="journal_entry", owner=_writes_journal_entry),
+    "journal_entry_edit": Rule(target="journal_entry", owner=_writes_journal_entry),
+    "journal_entry_delete_confirm": Rule(target="journal_entry", owner=_writes_journal_entry),
+    "journal_entry_delete": Rule(
+        method="POST", target="journal_entry", owner=_writes_journal_entry
+    ),
+    "journal_entry_share": Rule(method="POST", target="journal_entry", owner=_writes_journal_entry),
+    "journal_entry_unshare": Rule(
+        method="POST", target="journal_entry", owner=_writes_journal_entry
+    ),
+    "journal_letter_start": Rule(allowed=frozenset({"client_a", "client_b"})),
+    "journal_letter_step": Rule(
+        target="journal_letter", owner=_writes_journal_entry, kwargs={"step": "2"}
+    ),
+    "client_journal": Rule(target="client", owner=_clinician_of),
+    "shared_journal_entry": Rule(target="journal_entry", owner=_reads_shared_entry),
+    "journal_reply": Rule(method="POST", target="journal_entry", owner=_reads_shared_entry),
 }
 # Django's admin is for server operators only; no persona here is one.
 ADMIN_PUBLIC = {"admin:login"}
@@ -263,6 +381,22 @@ def _snapshot() -> tuple[object, ...]:
         list(MeasureRequest.objects.values_list("pk", "completed_at").order_by("pk")),
         list(RiskAlert.objects.values_list("pk", "acknowledged_at").order_by("pk")),
         list(Assignment.objects.values_list("pk", "version", "status").order_by("pk")),
+        list(FormulationVersion.objects.values_list("pk", "number").order_by("pk")),
+        list(FormulationLink.objects.values_list("pk", "part").order_by("pk")),
+        list(CirclesCheckIn.objects.values_list("pk", "token").order_by("pk")),
+        list(TherapySession.objects.values_list("pk", "version", "signed_at").order_by("pk")),
+        list(LayerNote.objects.values_list("pk", "layer").order_by("pk")),
+        list(SessionAddendum.objects.values_list("pk", "token").order_by("pk")),
+        list(Reflection.objects.values_list("pk", "token").order_by("pk")),
+        list(OwnPractice.objects.values_list("pk", "token").order_by("pk")),
+        list(
+            JournalEntry.objects.values_list("pk", "version", "status", "shared_at").order_by("pk")
+        ),
+        list(EntryPart.objects.values_list("pk", "text").order_by("pk")),
+        list(Reply.objects.values_list("pk", "token").order_by("pk")),
+        list(
+            ModuleProgress.objects.values_list("pk", "opened_version", "finished_at").order_by("pk")
+        ),
     )
 
 
@@ -303,6 +437,9 @@ def extras(world, settings, tmp_path) -> dict[str, object]:
         ),
         "recording_a": make_recording(world.clinician_a, builtin),
         **measure_records(world),
+        **session_records(world),
+        **journal_records(world),
+        **formulation_records(world),
         "assignment_a": Assignment.objects.create(
             client=world.client_a,
             kind="measure",

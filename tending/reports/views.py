@@ -23,7 +23,7 @@ from tending.accounts.models import ClientProfile
 from tending.assignments import schedules
 from tending.audit.services import record
 from tending.reports import dashboard as board
-from tending.reports import exports
+from tending.reports import exports, layers
 from tending.reports.forms import PeriodForm
 from tending.reports.models import CaseloadRevision, ClientRevision, current_number
 from tending.reports.progress import DEFAULT_PERIOD, PERIODS, gather
@@ -166,3 +166,16 @@ def caseload_csv(request: HttpRequest) -> StreamingHttpResponse:
 @clinician_required
 def data_dictionary(request: HttpRequest) -> HttpResponse:
     return render(request, "reports/data_dictionary.html", {"columns": exports.COLUMNS})
+
+
+@clinician_required
+def client_layers(request: HttpRequest, client_id: UUID) -> HttpResponse:
+    """The layer map: what has happened so far in each of CFT's four layers."""
+    client = get_client_for_user(request, client_id)
+    record(action="client.layer_map_viewed", request=request, client=client, target=client)
+    context = {
+        "client": client,
+        "map": layers.build(client, timezone.now()),
+        "quiet_days": layers.QUIET_DAYS,
+    }
+    return render(request, "reports/layers.html", context)

@@ -1,5 +1,22 @@
 from __future__ import annotations
 
-from django.urls import URLPattern, path  # noqa: F401
+from django.urls import path
 
-urlpatterns: list[URLPattern] = []
+from tending.understanding import views
+
+urlpatterns = [
+    path("understanding/", views.understanding_list, name="understanding_list"),
+    path(
+        "understanding/<slug:module_key>/", views.understanding_module, name="understanding_module"
+    ),
+    path(
+        "understanding/<slug:module_key>/finish/",
+        views.understanding_finish,
+        name="understanding_finish",
+    ),
+    path(
+        "clients/<uuid:client_id>/understanding/",
+        views.client_understanding,
+        name="client_understanding",
+    ),
+]

@@ -134,3 +134,14 @@ def test_an_organisation_name_must_be_one_line(world, http):
     assert b"Use one line" in response.content
     world.org_a.refresh_from_db()
     assert world.org_a.name == "Org CANARY-org_a"
+
+
+def test_an_admin_is_warned_while_clients_have_no_crisis_service_to_call(world, http):
+    # Hazard H-023: a new organisation starts with no crisis contacts.
+    sign_in(http, world.admin_a)
+    warning = "Clients see no crisis services yet."
+    assert warning in http.get(reverse("organisation_settings")).content.decode()
+
+    CrisisContact.objects.create(organisation=world.org_a, name="Night line", phone="116 123")
+
+    assert warning not in http.get(reverse("organisation_settings")).content.decode()

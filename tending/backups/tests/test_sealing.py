@@ -27,7 +27,8 @@ def test_it_gives_back_exactly_what_was_sealed(size):
     sealed = _sealed(data, key)
 
     assert _opened(sealed, key) == data
-    assert data[:64] not in sealed[len(MAGIC) :] or size == 0
+    if size >= 32:  # long enough that a chance match in random ciphertext cannot happen
+        assert data[:32] not in sealed
 
 
 def test_it_refuses_the_wrong_key():

@@ -281,3 +281,23 @@ def test_a_clinician_moved_to_another_organisation_sees_the_new_caseload_at_once
     membership.organisation = world.org_b
     membership.save()
     assert CaseloadRevision.objects.get(pk=world.clinician_a2.pk).number == number + 1
+
+
+def test_a_risk_answer_given_after_the_dashboard_was_cached_shows_at_once(world, http):
+    # Hazard H-015: a cached dashboard must never hide a new risk alert.
+    world.client_a.name = "Zoe Last-in-the-alphabet"
+    world.client_a.save()
+    sign_in(http, world.clinician_a)
+    before = http.get(reverse("dashboard"), {"sort": "name"})
+    assert "risk alert" not in before.content.decode().lower()
+
+    answer_phq9(world)  # the client's own submission path: item 9 answered 2
+
+    after = http.get(reverse("dashboard"), {"sort": "name"})
+    html = after.content.decode()
+    rows = after.context["page"].object_list
+    assert rows[0].name == "Zoe Last-in-the-alphabet" and rows[0].high_alert
+    assert "1 risk alert waiting" in html
+    assert "High-priority risk alert" in html
+    elsewhere = http.get(reverse("caseload"))
+    assert "1 risk alert waiting" in elsewhere.content.decode()

@@ -1,0 +1,1 @@
+"""Therapy session views, one module per area: records, signing, development."""
