@@ -140,6 +140,7 @@ INSTALLED_APPS = [
     "tending.therapy_sessions",
     "tending.reports",
     "tending.backups",
+    "tending.privacy",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -156,10 +157,13 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Above WhiteNoise, which answers static files itself, so every response gets these.
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "csp.middleware.CSPMiddleware",
+    "tending.accounts.middleware.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "tending.audit.middleware.RequestIdMiddleware",
     "tending.accounts.middleware.NoStoreMiddleware",
-    "csp.middleware.CSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -168,7 +172,8 @@ MIDDLEWARE = [
     "tending.accounts.middleware.SessionTimeoutMiddleware",
     "tending.accounts.middleware.ClientTimeZoneMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
-    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # A database error in a view becomes a calm 503 "nothing was saved" page.
+    "tending.accounts.middleware.DatabaseErrorMiddleware",
     # Axes must be last: it turns a lockout flagged during the view into the response.
     "axes.middleware.AxesMiddleware",
 ]
@@ -282,6 +287,15 @@ AXES_RESET_ON_SUCCESS = True
 AXES_ENABLE_ADMIN = False
 AXES_VERBOSE = False
 AXES_SENSITIVE_PARAMETERS = ["username", "ip_address", "password"]
+# Other limits (tending/accounts/throttling.py): {name: (requests allowed, window in seconds)},
+# counted in the database so every worker shares them. Over a limit: a 429 page, audited.
+RATE_LIMITS = {
+    "exports": (30, 60 * 60),  # CSV and PDF downloads and the audit CSV, per person
+    "invitations_sent": (50, 60 * 60),  # invitations sent or resent, per person
+    "invitation_accept": (30, 60 * 60),  # invitation links opened and accepted, per IP
+    "password_reset": (10, 60 * 60),  # reset requests, per IP
+    "password_reset_email": (3, 60 * 60),  # reset e-mails to one address
+}
 
 # Number of reverse proxies in front of Tending that append to X-Forwarded-For.
 PROXY_COUNT = env_int("TENDING_PROXY_COUNT", 0)
@@ -389,7 +403,10 @@ LOGGING = {
     "formatters": {
         "plain": {"format": "%(asctime)s %(levelname)s %(name)s %(request_id)s %(message)s"},
     },
-    "filters": {"request_id": {"()": "tending.audit.middleware.RequestIdLogFilter"}},
+    "filters": {
+        "request_id": {"()": "tending.audit.middleware.RequestIdLogFilter"},
+        "redact_secrets": {"()": "tending.audit.redaction.RedactSecretsFilter"},
+    },
     "handlers": {
         "console": {
             "class": "logging.StreamHandler",
@@ -399,6 +416,9 @@ LOGGING = {
     },
     "root": {"handlers": ["console"], "level": env_str("TENDING_LOG_LEVEL", "INFO")},
     "loggers": {
+        # These log the path of failed requests; invitation and reset paths carry tokens.
+        "django.request": {"filters": ["redact_secrets"]},
+        "django.security.csrf": {"filters": ["redact_secrets"]},
         # Axes logs usernames at INFO; keep identifiers out of the logs.
         "axes": {"level": "WARNING"},
         # The PDF engine narrates every step at INFO.

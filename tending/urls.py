@@ -18,6 +18,7 @@ urlpatterns = [
     path("", include("tending.journal.urls")),
     path("", include("tending.therapy_sessions.urls")),
     path("", include("tending.reports.urls")),
+    path("", include("tending.privacy.urls")),
     path("admin/", admin.site.urls),
 ]
 

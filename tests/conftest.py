@@ -62,7 +62,7 @@ def _free_port() -> int:
 
 
 @contextmanager
-def _server_database() -> Iterator[str]:
+def _server_database(prefix: str = "tending_browser") -> Iterator[str]:
     """Yield a DATABASE_URL for the server: a fresh PostgreSQL database when the suite runs
     on PostgreSQL, otherwise "" (SQLite under the server's own data directory)."""
     url = os.environ.get("DATABASE_URL", "")
@@ -72,7 +72,7 @@ def _server_database() -> Iterator[str]:
     import psycopg
 
     parts = urlsplit(url)
-    name = f"tending_browser_{os.getpid()}"
+    name = f"{prefix}_{os.getpid()}"
     admin_url = urlunsplit(parts._replace(path="/postgres"))
     with psycopg.connect(admin_url, autocommit=True) as connection:
         connection.execute(f'DROP DATABASE IF EXISTS "{name}"')

@@ -148,6 +148,11 @@ def _admin_of(world: World, extras: dict[str, object], persona: str, target: str
     return persona == "admin_a" and member.membership.organisation == world.org_a
 
 
+def _admin_of_client(world: World, extras: dict[str, object], persona: str, target: str) -> bool:
+    client: ClientProfile = getattr(world, target)
+    return persona == "admin_a" and client.organisation == world.org_a
+
+
 def _sees_practice(world: World, extras: dict[str, object], persona: str, target: str) -> bool:
     practice = extras[target]
     assert isinstance(practice, Practice)
@@ -327,6 +332,12 @@ RULES: dict[str, Rule] = {
     "client_journal": Rule(target="client", owner=_clinician_of),
     "shared_journal_entry": Rule(target="journal_entry", owner=_reads_shared_entry),
     "journal_reply": Rule(method="POST", target="journal_entry", owner=_reads_shared_entry),
+    # Data-subject rights: a client's own copy, their clinician's copy, erasure by the admin.
+    "privacy_export_own": Rule(allowed=frozenset({"client_a", "client_b"})),
+    "privacy_export_client": Rule(target="client", owner=_clinician_of),
+    "privacy_erase_start": Rule(allowed=frozenset({"admin_a"})),
+    "privacy_erase_confirm": Rule(target="client", owner=_admin_of_client),
+    "privacy_erase": Rule(method="POST", target="client", owner=_admin_of_client),
 }
 # Django's admin is for server operators only; no persona here is one.
 ADMIN_PUBLIC = {"admin:login"}

@@ -1,7 +1,8 @@
-"""Session time limits and private caching, applied to every request."""
+"""Session time limits, private caching and browser feature limits, applied to every request."""
 
 from __future__ import annotations
 
+import logging
 import time
 from collections.abc import Callable
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -11,6 +12,10 @@ from django.contrib.auth import logout
 from django.contrib.auth.views import redirect_to_login
 from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
+
+from tending.accounts.views.errors import database_unavailable, is_storage_failure
+
+logger = logging.getLogger("django.request")
 
 SESSION_STARTED = "tending_signed_in_at"
 SESSION_LAST_SEEN = "tending_last_seen_at"
@@ -52,7 +57,7 @@ class SessionTimeoutMiddleware:
 
 
 class NoStoreMiddleware:
-    """Tell browsers and proxies not to keep copies of pages; limit powerful browser features.
+    """Tell browsers and proxies not to keep copies of pages.
 
     Static files are answered by WhiteNoise before this middleware and keep their own caching.
     """
@@ -63,9 +68,20 @@ class NoStoreMiddleware:
     def __call__(self, request: HttpRequest) -> HttpResponse:
         response = self.get_response(request)
         response["Cache-Control"] = "no-store"
-        response.setdefault(
-            "Permissions-Policy", "camera=(), geolocation=(), payment=(), microphone=(self)"
-        )
+        return response
+
+
+class PermissionsPolicyMiddleware:
+    """Turn off powerful browser features on every response; only recording needs the mic."""
+
+    POLICY = "camera=(), geolocation=(), payment=(), usb=(), microphone=(self)"
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        response.setdefault("Permissions-Policy", self.POLICY)
         return response
 
 
@@ -94,3 +110,30 @@ class ClientTimeZoneMiddleware:
             return self.get_response(request)
         finally:
             timezone.deactivate()
+
+
+class DatabaseErrorMiddleware:
+    """Answer a database failure or a full disk in a view with a calm 503 "nothing was saved".
+
+    Every write path runs in one transaction (and a recording's file is removed when its row
+    does not commit), so when the database fails (locked, full, gone) or the disk is full the
+    view's writes are undone and the person can simply try again. The error is still logged
+    with its traceback, like any other server error.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        return self.get_response(request)
+
+    def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
+        if not is_storage_failure(exception):
+            return None
+        logger.error(
+            "Nothing saved, answered 503: %s",
+            request.path,
+            exc_info=exception,
+            extra={"status_code": 503, "request": request},
+        )
+        return database_unavailable(request)

@@ -297,3 +297,18 @@ class Invitation(models.Model):
         if now >= self.expires_at:
             return "expired"
         return "pending"
+
+
+class RateLimitCount(models.Model):
+    """How many requests one person or address made in one time window (see throttling.py).
+
+    The key is an HMAC of the limit's name, who asked and the window, so the table holds no
+    e-mail or IP address. Rows live in the database so every web worker shares the counts.
+    """
+
+    key = models.CharField(max_length=64, unique=True)
+    count = models.PositiveIntegerField(default=0)
+    expires_at = models.DateTimeField(db_index=True)
+
+    def __str__(self) -> str:
+        return f"{self.count} until {self.expires_at:%Y-%m-%d %H:%M}"

@@ -16,7 +16,7 @@ import json
 import os
 import shutil
 import sqlite3
-import subprocess
+import subprocess  # nosec B404  # runs pg_dump and psql, never a shell
 import tarfile
 import tempfile
 import time
@@ -111,7 +111,7 @@ class Database:
 
 
 def _run(command: list[str], database: Database) -> None:
-    result = subprocess.run(  # noqa: S603  (fixed programs, arguments from settings)
+    result = subprocess.run(  # noqa: S603  # nosec B603  # fixed programs, arguments from settings
         command, env=database.pg_environment(), capture_output=True, text=True, check=False
     )
     if result.returncode != 0:

@@ -171,6 +171,11 @@ def save_recording(
     try:
         path.write_bytes(content)
         with transaction.atomic():
+            # One upload of this clinician's at a time (a double click, a phone resending):
+            # otherwise, on PostgreSQL, both delete the old row, both insert, and the second
+            # insert fails on the one-recording constraint. Waiting here, the second delete
+            # sees the first's committed row and replaces it. (SQLite queues all writers.)
+            Membership.objects.select_for_update().get(pk=clinician.pk)
             # Deleting the row removes its file after the commit (see apps.py).
             PracticeRecording.objects.filter(
                 practice=practice, clinician_id=clinician.user_id

@@ -42,6 +42,6 @@ def current_number(model: type[ClientRevision] | type[CaseloadRevision], key: in
     table = connection.ops.quote_name(model._meta.db_table)
     column = connection.ops.quote_name(model._meta.pk.column)
     with connection.cursor() as cursor:
-        cursor.execute(f"SELECT number FROM {table} WHERE {column} = %s", [key])  # noqa: S608
+        cursor.execute(f"SELECT number FROM {table} WHERE {column} = %s", [key])  # noqa: S608  # nosec B608
         row = cursor.fetchone()
     return int(row[0]) if row else 0

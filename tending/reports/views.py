@@ -20,6 +20,7 @@ from django.utils.functional import SimpleLazyObject
 from tending.accounts.access import caseload_for, clinician_required, get_client_for_user
 from tending.accounts.downloads import csv_download
 from tending.accounts.models import ClientProfile
+from tending.accounts.throttling import rate_limited
 from tending.assignments import schedules
 from tending.audit.services import record
 from tending.reports import dashboard as board
@@ -109,6 +110,7 @@ def client_progress(request: HttpRequest, client_id: UUID) -> HttpResponse:
 
 
 @clinician_required
+@rate_limited("exports")
 def client_progress_pdf(request: HttpRequest, client_id: UUID) -> HttpResponse:
     from weasyprint import CSS, HTML  # imported here: it is slow to load and only PDFs need it
 
@@ -142,6 +144,7 @@ def client_progress_pdf(request: HttpRequest, client_id: UUID) -> HttpResponse:
 
 
 @clinician_required
+@rate_limited("exports")
 def client_csv(request: HttpRequest, client_id: UUID) -> StreamingHttpResponse:
     client = get_client_for_user(request, client_id)
     record(action="client.data_exported", request=request, client=client, target=client)
@@ -151,6 +154,7 @@ def client_csv(request: HttpRequest, client_id: UUID) -> StreamingHttpResponse:
 
 
 @clinician_required
+@rate_limited("exports")
 def caseload_csv(request: HttpRequest) -> StreamingHttpResponse:
     clients = caseload_for(request)
     record(

@@ -20,6 +20,7 @@ from tending.accounts.services import (
     invite_client,
     resend_client_invitation,
 )
+from tending.accounts.throttling import check, person, rate_limited, with_retry_after
 from tending.audit.services import record
 
 
@@ -52,6 +53,10 @@ def caseload(request: HttpRequest) -> HttpResponse:
 @clinician_required
 def client_add(request: HttpRequest) -> HttpResponse:
     form = ClientForm(request.POST)
+    refusal = check(request, "invitations_sent", person(request)) if form.is_valid() else None
+    if refusal is not None:
+        form.add_error(None, f"You have sent many invitations in a short time. {refusal.message()}")
+        return with_retry_after(_caseload_page(request, form, status=429), refusal)
     if form.is_valid():
         try:
             client, created = invite_client(
@@ -92,6 +97,7 @@ def client_detail(request: HttpRequest, client_id: UUID) -> HttpResponse:
 
 @require_POST
 @clinician_required
+@rate_limited("invitations_sent")
 def client_invitation_resend(request: HttpRequest, client_id: UUID) -> HttpResponse:
     client = get_client_for_user(request, client_id)
     outcome = resend_client_invitation(request=request, client=client)

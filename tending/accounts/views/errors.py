@@ -2,8 +2,25 @@
 
 from __future__ import annotations
 
+import errno
+import sys
+
+from django.db import InterfaceError, OperationalError
 from django.http import HttpRequest, HttpResponse
 from django.template.loader import render_to_string
+
+_DISK_FULL = {errno.ENOSPC, errno.EDQUOT}
+
+
+def is_storage_failure(exception: BaseException | None) -> bool:
+    """Return True for a failure of the database or a full disk, which a retry may cure.
+
+    Locked, full, unreachable or lost databases raise OperationalError or InterfaceError; an
+    IntegrityError or ProgrammingError is a bug that a retry would repeat, so it stays a 500.
+    """
+    if isinstance(exception, OSError):
+        return exception.errno in _DISK_FULL
+    return isinstance(exception, OperationalError | InterfaceError)
 
 
 def _page(status: int, title: str, message: str) -> HttpResponse:
@@ -29,11 +46,35 @@ def page_not_found(request: HttpRequest, exception: Exception | None = None) -> 
 
 
 def server_error(request: HttpRequest) -> HttpResponse:
+    # Django calls this while handling the exception, so it is still at hand. A database
+    # failure outside the view (loading or saving the session) is a 503 with the same
+    # uncertainty as any other error: the view may or may not have run.
+    if is_storage_failure(sys.exc_info()[1]):
+        response = _page(
+            503,
+            "We could not reach our records just now",
+            "Please wait a moment and try again. If you had just sent something, check whether "
+            "it was saved before you send it again.",
+        )
+        response["Retry-After"] = "5"
+        return response
     return _page(
         500,
         "Something went wrong on our side",
         "Your last change may not have been saved. Please try again in a moment.",
     )
+
+
+def database_unavailable(request: HttpRequest) -> HttpResponse:
+    """Return the 503 page for a database error during a view: its writes were rolled back."""
+    response = _page(
+        503,
+        "Nothing was saved",
+        "We could not reach our records just now, so nothing you sent was saved. "
+        "Please wait a moment and try again.",
+    )
+    response["Retry-After"] = "5"
+    return response
 
 
 def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:

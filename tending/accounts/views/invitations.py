@@ -11,9 +11,10 @@ from django.views.decorators.debug import sensitive_post_parameters
 
 from tending.accounts.forms import SetPasswordForm
 from tending.accounts.services import InvitationError, accept_invitation, find_invitation
+from tending.accounts.throttling import address, check, limited_page, peek, with_retry_after
 from tending.accounts.views.signin import SIGN_IN_EMAIL
 
-INVITATION_TOKEN = "tending_invitation_token"  # noqa: S105 (a session key name)
+INVITATION_TOKEN = "tending_invitation_token"  # noqa: S105  # nosec B105  # a session key name
 
 PROBLEMS = {
     "invalid": "This invitation link is not complete or not valid. Check you used the whole "
@@ -30,6 +31,10 @@ PROBLEMS = {
 @never_cache
 def invitation_open(request: HttpRequest, token: str) -> HttpResponse:
     """Keep the token in the session and move it out of the address bar and history."""
+    # Each link opened from one address counts, so nobody can try tokens quickly.
+    refusal = check(request, "invitation_accept", address(request))
+    if refusal is not None:
+        return limited_page(request, refusal)
     if request.user.is_authenticated:
         logout(request)
     request.session[INVITATION_TOKEN] = token
@@ -47,6 +52,10 @@ def _problem(request: HttpRequest, reason: str) -> HttpResponse:
 @never_cache
 def invitation_accept(request: HttpRequest) -> HttpResponse:
     token = request.session.get(INVITATION_TOKEN, "")
+    # Refuse before the form is shown, so nobody types a password only to be turned away.
+    refusal = peek("invitation_accept", address(request)) if request.method != "POST" else None
+    if refusal is not None:
+        return limited_page(request, refusal)
     try:
         invitation = find_invitation(token)
     except InvitationError as error:
@@ -56,16 +65,23 @@ def invitation_accept(request: HttpRequest) -> HttpResponse:
         email=invitation.email,
         name=invitation.name,
     )
+    refusal = None
     if request.method == "POST" and form.is_valid():
-        try:
-            accept_invitation(request=request, token=token, password=form.cleaned_data["password1"])
-        except InvitationError as error:
-            return _problem(request, error.reason)
-        request.session.pop(INVITATION_TOKEN, None)
-        messages.success(request, "Your password is set. Sign in to continue.")
-        # Fill in the address on the sign-in page without putting it in the URL.
-        request.session[SIGN_IN_EMAIL] = invitation.email
-        return redirect("sign_in")
+        refusal = check(request, "invitation_accept", address(request))
+        if refusal is None:
+            try:
+                accept_invitation(
+                    request=request, token=token, password=form.cleaned_data["password1"]
+                )
+            except InvitationError as error:
+                return _problem(request, error.reason)
+            request.session.pop(INVITATION_TOKEN, None)
+            messages.success(request, "Your password is set. Sign in to continue.")
+            # Fill in the address on the sign-in page without putting it in the URL.
+            request.session[SIGN_IN_EMAIL] = invitation.email
+            return redirect("sign_in")
+        form.add_error(None, f"There were many attempts from this network. {refusal.message()}")
     context = {"form": form, "invitation": invitation}
-    status = 400 if form.errors else 200
-    return render(request, "accounts/invitation_accept.html", context, status=status)
+    status = 429 if refusal else 400 if form.errors else 200
+    response = render(request, "accounts/invitation_accept.html", context, status=status)
+    return with_retry_after(response, refusal) if refusal else response

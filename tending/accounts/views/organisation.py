@@ -31,6 +31,7 @@ from tending.accounts.services import (
     invite_staff,
     update_organisation,
 )
+from tending.accounts.throttling import check, person, rate_limited, with_retry_after
 from tending.audit.models import AuditEvent
 from tending.audit.services import record
 
@@ -97,6 +98,10 @@ def member_invite(request: HttpRequest) -> HttpResponse:
     form = StaffInvitationForm(request.POST)
     if not form.is_valid():
         return _members_page(request, form, 400)
+    refusal = check(request, "invitations_sent", person(request))
+    if refusal is not None:
+        form.add_error(None, f"You have sent many invitations in a short time. {refusal.message()}")
+        return with_retry_after(_members_page(request, form, 429), refusal)
     organisation = _organisation(request)
     email = form.cleaned_data["email"].lower()
     if Membership.objects.filter(organisation=organisation, user__email=email).exists():
@@ -206,6 +211,7 @@ def audit_log(request: HttpRequest) -> HttpResponse:
 
 
 @org_admin_required
+@rate_limited("exports")
 def audit_log_csv(request: HttpRequest) -> StreamingHttpResponse:
     form, events = _audit_filters(request)
     names = _staff_names(_organisation(request))

@@ -13,12 +13,13 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.db import transaction
-from django.http import HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.urls import reverse_lazy
 from django.utils.http import urlsafe_base64_decode
 
 from tending.accounts.forms import ResetRequestForm
-from tending.accounts.models import User
+from tending.accounts.models import User, normalise_email
+from tending.accounts.throttling import address, check, with_retry_after
 from tending.accounts.two_factor import discard_unconfirmed
 from tending.audit.services import record
 
@@ -29,6 +30,19 @@ class PasswordResetRequest(auth_views.PasswordResetView):
     subject_template_name = "accounts/email/password_reset_subject.txt"
     form_class = ResetRequestForm
     success_url = reverse_lazy("password_reset_sent")
+
+    def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        form = self.get_form()
+        refusal = check(request, "password_reset", address(request))
+        if refusal is None and form.is_valid():
+            # Counted for any address, so a refusal says nothing about whether it has an account.
+            email = f"email:{normalise_email(form.cleaned_data['email'])}"
+            refusal = check(request, "password_reset_email", email)
+        if refusal is None:
+            return self.form_valid(form) if form.is_valid() else self.form_invalid(form)
+        form.add_error(None, f"There were many requests to reset a password. {refusal.message()}")
+        response = self.render_to_response(self.get_context_data(form=form), status=429)
+        return with_retry_after(response, refusal)
 
     def form_valid(self, form: Any) -> HttpResponse:
         if settings.SITE_URL:

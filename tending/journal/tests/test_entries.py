@@ -161,3 +161,12 @@ def test_the_journal_list_costs_a_fixed_number_of_queries(
         page = http.get(reverse("journal"))
     assert page.content.count(b'class="card"') == 20
     assert b"1 reply" in page.content
+
+
+def test_every_page_for_writing_says_nobody_is_watching_around_the_clock(world, http):
+    # Hazard H-102: someone may write about wanting to harm themselves and expect a reply.
+    sign_in(http, world.client_a.user)
+    for name in ("journal_entry_new", "journal_reflection_new", "journal_letter_start"):
+        page = http.get(reverse(name)).content.decode()
+        # Said beside the writing, not only in the "Need help now?" panel every page has.
+        assert "Your therapist reads only what you share, and not straight away" in page, name

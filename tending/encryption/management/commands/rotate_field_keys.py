@@ -37,10 +37,10 @@ class Command(BaseCommand):
     def _rotate_column(self, table: str, column: str) -> int:
         quote = connection.ops.quote_name
         select = (
-            f"SELECT id, {quote(column)} FROM {quote(table)} "  # noqa: S608 (names from models)
+            f"SELECT id, {quote(column)} FROM {quote(table)} "  # noqa: S608  # nosec B608  # names from models
             f"WHERE id > %s AND {quote(column)} <> '' ORDER BY id LIMIT %s"
         )
-        update = f"UPDATE {quote(table)} SET {quote(column)} = %s WHERE id = %s"  # noqa: S608
+        update = f"UPDATE {quote(table)} SET {quote(column)} = %s WHERE id = %s"  # noqa: S608  # nosec B608
         last_id, count = 0, 0
         while True:
             with transaction.atomic(), connection.cursor() as cursor:

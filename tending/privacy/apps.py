@@ -1,0 +1,9 @@
+from __future__ import annotations
+
+from django.apps import AppConfig
+
+
+class PrivacyConfig(AppConfig):
+    name = "tending.privacy"
+    label = "privacy"
+    verbose_name = "Data-subject rights"
