@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 from django.db import IntegrityError, transaction
 from django.db.models import Count, QuerySet
-from django.http import HttpRequest
+from django.http import Http404, HttpRequest
 from django.utils import timezone
 
 from tending.accounts.models import ClientProfile, User
@@ -118,7 +118,12 @@ def start_letter(
 
 
 def _locked(entry: JournalEntry) -> JournalEntry:
-    return JournalEntry.objects.select_for_update().get(pk=entry.pk)
+    """The entry's row, locked for this transaction; 404 if it was deleted meanwhile."""
+    locked = JournalEntry.objects.select_for_update().filter(pk=entry.pk).first()
+    if locked is None:
+        # Deleted in another tab between loading the page and saving it: nothing to save.
+        raise Http404
+    return locked
 
 
 @transaction.atomic

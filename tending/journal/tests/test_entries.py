@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import uuid
 
-from django.test import Client
+import pytest
+from django.http import Http404
+from django.test import Client, RequestFactory
 from django.urls import reverse
 
 from tending.audit.models import AuditEvent
 from tending.journal.models import EntryPart, JournalEntry, Reply
+from tending.journal.services import save_entry
 from tending.testing.journal_records import make_entry, make_reply
 from tending.testing.personas import sign_in
 
@@ -170,3 +173,17 @@ def test_every_page_for_writing_says_nobody_is_watching_around_the_clock(world, 
         page = http.get(reverse(name)).content.decode()
         # Said beside the writing, not only in the "Need help now?" panel every page has.
         assert "Your therapist reads only what you share, and not straight away" in page, name
+
+
+def test_saving_an_entry_deleted_meanwhile_in_another_tab_is_a_404_not_an_error(world):
+    # Found by the wapiti scan: an edit posted while the entry was being deleted gave a 500.
+    entry = make_entry(world.client_a, texts={"body": "Old words"})  # loaded by the edit view
+    JournalEntry.objects.filter(pk=entry.pk).delete()  # ...deleted in another tab meanwhile
+    request = RequestFactory().post("/")
+    request.user = world.client_a.user
+
+    with pytest.raises(Http404):
+        save_entry(
+            request=request, entry=entry, version=entry.version, title="", texts={"body": "New"}
+        )
+    assert not JournalEntry.objects.filter(public_id=entry.public_id).exists()
