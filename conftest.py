@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import importlib
+
 import pytest
 from django.test import Client
 
@@ -36,3 +38,36 @@ def world(db) -> World:
 @pytest.fixture
 def http() -> Client:
     return Client()
+
+
+_triggers = importlib.import_module("tending.audit.migrations.0002_append_only_triggers")
+
+
+def _audit_triggers(*, up: bool) -> None:
+    from django.db import connection
+
+    statements = {
+        "sqlite": _triggers.SQLITE_UP if up else _triggers.SQLITE_DOWN,
+        "postgresql": _triggers.POSTGRES_UP if up else _triggers.POSTGRES_DOWN,
+    }[connection.vendor]
+    with connection.cursor() as cursor:
+        for statement in statements:
+            cursor.execute(statement)
+
+
+@pytest.fixture
+def _audit_locked_again(django_db_blocker):
+    yield
+    with django_db_blocker.unblock():
+        _audit_triggers(up=True)
+
+
+@pytest.fixture
+def committed(_audit_locked_again, transactional_db):
+    """Rows really committed, which another connection or process can see.
+
+    Clearing them afterwards needs the audit trail's append-only triggers lifted, and put
+    back once the database is empty again.
+    """
+    yield
+    _audit_triggers(up=False)

@@ -11,6 +11,7 @@ Neither the field-encryption keys nor the backup key are ever inside it.
 
 from __future__ import annotations
 
+import hashlib
 import io
 import json
 import os
@@ -276,8 +277,6 @@ def _write_archive(
 
 
 def _sha256(data: bytes) -> str:
-    import hashlib
-
     return hashlib.sha256(data).hexdigest()
 
 

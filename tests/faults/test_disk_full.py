@@ -8,7 +8,6 @@ with ENOSPC.
 from __future__ import annotations
 
 import errno
-import importlib
 from pathlib import Path
 
 import pytest
@@ -24,29 +23,6 @@ from tending.testing.practice_records import wav_bytes
 
 from .test_database_errors import FailAtWrite, snapshot
 from .write_paths import _questionnaire
-
-_triggers = importlib.import_module("tending.audit.migrations.0002_append_only_triggers")
-
-
-def _audit_triggers(*, up: bool) -> None:
-    with connection.cursor() as cursor:
-        for statement in _triggers.SQLITE_UP if up else _triggers.SQLITE_DOWN:
-            cursor.execute(statement)
-
-
-@pytest.fixture
-def _audit_locked_again(django_db_blocker):
-    yield
-    with django_db_blocker.unblock():
-        _audit_triggers(up=True)
-
-
-@pytest.fixture
-def committed(_audit_locked_again, transactional_db):
-    """Real commits (SQLite rolls a whole transaction back when the disk is full); clearing
-    them afterwards needs the audit trail's append-only triggers lifted, then put back."""
-    yield
-    _audit_triggers(up=False)
 
 
 def _pragma(sql: str) -> int:

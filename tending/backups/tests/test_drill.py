@@ -7,7 +7,6 @@ with the keys from settings (never from the backup), and pass `migrate --check`.
 
 from __future__ import annotations
 
-import importlib
 import os
 import sqlite3
 import subprocess
@@ -36,35 +35,6 @@ from tending.testing.measure_records import measure_records
 from tending.testing.practice_records import make_log, make_recording
 
 ROOT = Path(__file__).resolve().parents[3]
-_triggers = importlib.import_module("tending.audit.migrations.0002_append_only_triggers")
-
-
-def _audit_triggers(up: bool) -> None:
-    statements = {
-        "sqlite": _triggers.SQLITE_UP if up else _triggers.SQLITE_DOWN,
-        "postgresql": _triggers.POSTGRES_UP if up else _triggers.POSTGRES_DOWN,
-    }[connection.vendor]
-    with connection.cursor() as cursor:
-        for statement in statements:
-            cursor.execute(statement)
-
-
-@pytest.fixture
-def _audit_locked_again(django_db_blocker):
-    yield
-    with django_db_blocker.unblock():
-        _audit_triggers(up=True)
-
-
-@pytest.fixture
-def committed(_audit_locked_again, transactional_db):
-    """Committed rows, which pg_dump in another session can see.
-
-    Clearing them afterwards needs the audit trail's append-only triggers lifted, and put
-    back once the database is empty again.
-    """
-    yield
-    _audit_triggers(up=False)
 
 
 @pytest.fixture
