@@ -22,8 +22,10 @@ from tests.conftest import (
 
 
 class Gunicorn:
-    def __init__(self, env: dict[str, str], log_path: Path) -> None:
-        self.env, self.log_path = env, log_path
+    def __init__(
+        self, env: dict[str, str], log_path: Path, extra_args: tuple[str, ...] = ()
+    ) -> None:
+        self.env, self.log_path, self.extra_args = env, log_path, extra_args
         self.port = _free_port()
         self.process: subprocess.Popen[bytes] | None = None
 
@@ -47,6 +49,7 @@ class Gunicorn:
                 "2",
                 "--threads",
                 "2",
+                *self.extra_args,
             ],
             env=self.env,
             stdout=log,

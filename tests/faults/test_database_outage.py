@@ -1,18 +1,25 @@
-"""T37: PostgreSQL cut off mid-load: calm 503 pages meanwhile, recovery within seconds.
+"""T37: PostgreSQL cut off or restarted mid-load: calm 503 pages meanwhile, recovery in seconds.
 
-The outage is made for the test's own database only, so other tests on the same PostgreSQL
-are not disturbed: new connections are refused (`ALLOW_CONNECTIONS false`) and the server's
-open ones are terminated, which is what a restart looks like to Tending. Persistent
-connections (`CONN_MAX_AGE`) must be noticed as dead (`CONN_HEALTH_CHECKS`) and replaced.
+Two outages. The first is made for the test's own database only, so it can run beside other
+work on the same PostgreSQL: new connections are refused (`ALLOW_CONNECTIONS false`) and the
+open ones are terminated. The second is the real thing: the whole PostgreSQL server is
+restarted with `pg_ctlcluster`, so it runs only where that command works (as root on a Debian
+machine, as in CI's heavy step) and where nothing else uses the server meanwhile. Either way
+persistent connections (`CONN_MAX_AGE`) must be noticed as dead (`CONN_HEALTH_CHECKS`) and
+replaced, and no request may see a traceback.
 """
 
 from __future__ import annotations
 
 import json
 import os
+import shutil
+import subprocess
 import threading
 import time
 import uuid
+from collections.abc import Callable
+from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
 import pytest
@@ -42,6 +49,49 @@ def test_a_database_outage_shows_calm_503s_and_recovers_within_seconds(gunicorn)
     _, server = gunicorn
     database_url = server.env["DATABASE_URL"]
     name = urlsplit(database_url).path.lstrip("/")
+
+    def cut_off() -> None:
+        _admin(
+            database_url,
+            f'ALTER DATABASE "{name}" ALLOW_CONNECTIONS false',
+            f"SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = '{name}'",  # noqa: S608 (our own name)
+        )
+        time.sleep(OUTAGE_SECONDS)
+        _admin(database_url, f'ALTER DATABASE "{name}" ALLOW_CONNECTIONS true')
+
+    _load_through(server, cut_off, "T37 outage")
+
+
+def _cluster() -> tuple[str, str] | None:
+    """The local Debian PostgreSQL cluster (version, name), if this machine can restart it."""
+    if shutil.which("pg_ctlcluster") is None or os.geteuid() != 0:
+        return None
+    versions = sorted(Path("/etc/postgresql").glob("*/main"))
+    return (versions[-1].parent.name, "main") if versions else None
+
+
+@pytest.mark.skipif(
+    _cluster() is None, reason="restarting PostgreSQL needs pg_ctlcluster, run as root"
+)
+def test_a_real_postgresql_restart_mid_load_shows_calm_503s_and_recovers(gunicorn):
+    _, server = gunicorn
+    cluster = _cluster()
+    assert cluster is not None
+    version, name = cluster
+
+    def restart() -> None:
+        subprocess.run(
+            ["pg_ctlcluster", "--skip-systemctl-redirect", version, name, "restart", "-m", "fast"],
+            check=True,
+            capture_output=True,
+            timeout=120,
+        )
+
+    _load_through(server, restart, "T37 restart")
+
+
+def _load_through(server, outage: Callable[[], None], label: str) -> None:
+    """Log practices from two threads while `outage` runs; check every answer and every write."""
     browser = signed_in_client(server)
     practice_id = server.shell(
         "from tending.practices.models import Practice; "
@@ -65,14 +115,8 @@ def test_a_database_outage_shows_calm_503s_and_recovers_within_seconds(gunicorn)
     for thread in threads:
         thread.start()
     time.sleep(1.5)
-    _admin(
-        database_url,
-        f'ALTER DATABASE "{name}" ALLOW_CONNECTIONS false',
-        f"SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = '{name}'",  # noqa: S608 (our own name)
-    )
     went = time.monotonic()
-    time.sleep(OUTAGE_SECONDS)
-    _admin(database_url, f'ALTER DATABASE "{name}" ALLOW_CONNECTIONS true')
+    outage()
     back = time.monotonic()
     time.sleep(6)
     stop.set()
@@ -84,10 +128,11 @@ def test_a_database_outage_shows_calm_503s_and_recovers_within_seconds(gunicorn)
     recovery = min(after) - back if after else float("inf")
     statuses = sorted({status for _, status, _ in answers})
     print(
-        "T37",
+        label,
         json.dumps(
             {
                 "requests": len(answers),
+                "outage seconds": round(back - went, 2),
                 "during outage": len(during),
                 "503 during outage": sum(1 for _, status, _ in during if status == 503),
                 "statuses seen": statuses,

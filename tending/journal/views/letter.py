@@ -20,6 +20,7 @@ from tending.journal.forms import LetterStartForm, LetterStepForm
 from tending.journal.models import JournalEntry
 from tending.journal.services import StaleEntry, finish_letter, save_letter_step, start_letter
 from tending.journal.views.entries import own_entry
+from tending.measures.models import RiskAlert
 from tending.practices.models import Practice
 
 INTENTS = {"next", "back", "leave", "finish", "autosave"}
@@ -29,10 +30,11 @@ INTENTS = {"next", "back", "leave", "finish", "autosave"}
 def journal_letter_start(request: HttpRequest) -> HttpResponse:
     if request.method != "POST":
         form = LetterStartForm(initial={"token": uuid.uuid4()})
-        return render(request, "journal/letter_start.html", _start_context(form))
+        return render(request, "journal/letter_start.html", _start_context(request, form))
     form = LetterStartForm(request.POST)
     if not form.is_valid():
-        return render(request, "journal/letter_start.html", _start_context(form), status=400)
+        context = _start_context(request, form)
+        return render(request, "journal/letter_start.html", context, status=400)
     entry, _ = start_letter(
         request=request,
         client=request.client_profile,  # type: ignore[attr-defined]
@@ -44,8 +46,24 @@ def journal_letter_start(request: HttpRequest) -> HttpResponse:
     return redirect("journal_letter_step", entry_id=entry.public_id, step=1)
 
 
-def _start_context(form: LetterStartForm) -> dict[str, Any]:
-    return {"form": form, "steps": letters.STEPS, "caution": letters.CAUTION}
+def _start_context(request: HttpRequest, form: LetterStartForm) -> dict[str, Any]:
+    return {
+        "form": form,
+        "steps": letters.STEPS,
+        "caution": letters.CAUTION,
+        "rest_suggested": _alert_open(request),
+    }
+
+
+def _alert_open(request: HttpRequest) -> bool:
+    """True while one of the client's risk answers waits for their therapist (hazard H-103).
+
+    Letter writing can stir up the inner critic, so while an alert is open the letter pages
+    suggest waiting or writing it with the therapist, as Today rests imagery and writing
+    homework. They never block it: a client is not shut out of their own journal.
+    """
+    client = request.client_profile  # type: ignore[attr-defined]
+    return RiskAlert.objects.filter(client=client, acknowledged_at=None).exists()
 
 
 def _step_page(
@@ -65,6 +83,7 @@ def _step_page(
         "form": form,
         "caution": letters.CAUTION,
         "saved_text": saved_text,
+        "rest_suggested": _alert_open(request),
         "breathing": (
             Practice.objects.filter(key="soothing-rhythm-breathing", organisation=None).first()
             if step.number == 1
