@@ -168,7 +168,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
-    "django_otp.middleware.OTPMiddleware",
+    "tending.accounts.otp_middleware.TwoFactorMiddleware",
     "tending.accounts.middleware.SessionTimeoutMiddleware",
     "tending.accounts.middleware.ClientTimeZoneMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",

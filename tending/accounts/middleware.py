@@ -13,6 +13,7 @@ from django.contrib.auth.views import redirect_to_login
 from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
 
+from tending.accounts import resume
 from tending.accounts.views.errors import database_unavailable, is_storage_failure
 
 logger = logging.getLogger("django.request")
@@ -31,7 +32,11 @@ def start_session_clock(request: HttpRequest) -> None:
 
 
 class SessionTimeoutMiddleware:
-    """Sign people out after `TENDING_SESSION_IDLE_MINUTES` idle or `..._MAX_HOURS` in all."""
+    """Sign people out after `TENDING_SESSION_IDLE_MINUTES` idle or `..._MAX_HOURS` in all.
+
+    A form that arrives just too late is kept, and sent once the same person signs in again
+    (see resume.py), so answers typed slowly are not lost.
+    """
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
@@ -48,11 +53,17 @@ class SessionTimeoutMiddleware:
                 or now - started > settings.SESSION_MAX_SECONDS
             ):
                 reason = "idle" if now - last_seen > settings.SESSION_IDLE_SECONDS else "max"
+                kept = resume.form_worth_keeping(request)
                 logout(request)
                 request.session[SIGNED_OUT_REASON] = reason
+                if kept is not None:
+                    resume.keep(request, kept)
                 return redirect_to_login(request.get_full_path(), settings.LOGIN_URL)
             elif now - last_seen >= _LAST_SEEN_RESOLUTION:
                 request.session[SESSION_LAST_SEEN] = now
+            kept = resume.take_ready(request)
+            if kept is not None:
+                return resume.replay(request, kept, self.get_response)
         return self.get_response(request)
 
 

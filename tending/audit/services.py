@@ -10,6 +10,7 @@ from django.http import HttpRequest
 from tending.audit.middleware import current_request_id
 from tending.audit.models import AuditEvent
 from tending.audit.network import client_ip
+from tending.fastsql import insert
 
 
 class HasPublicId(Protocol):
@@ -37,7 +38,7 @@ def record(
         actor = request.user
     if organisation is None and client is not None:
         organisation = getattr(client, "organisation", None)
-    return AuditEvent.objects.create(
+    event = AuditEvent(
         action=action,
         outcome=outcome,
         actor_id=getattr(actor, "public_id", None),
@@ -51,3 +52,6 @@ def record(
         request_id=current_request_id.get() if request is not None else "",
         detail=detail or {},
     )
+    # Every clinical page writes one: a plain INSERT built once (tending/fastsql.py).
+    insert(event)
+    return event

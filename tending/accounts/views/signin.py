@@ -13,7 +13,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_POST
 
-from tending.accounts import two_factor
+from tending.accounts import resume, two_factor
 from tending.accounts.access import is_verified, signed_in_user
 from tending.accounts.forms import CodeForm, SignInForm
 from tending.accounts.middleware import SIGNED_OUT_REASON
@@ -92,6 +92,7 @@ def sign_in(request: HttpRequest) -> HttpResponse:
         "form": form,
         "next": next_url,
         "signed_out_message": _signed_out_message(request),
+        "form_kept": resume.is_waiting(request),
     }
     return render(request, "accounts/sign_in.html", context, status=status)
 
@@ -127,7 +128,8 @@ def _after_password(request: HttpRequest, user: User, next_url: str) -> HttpResp
     if user.needs_two_factor:
         messages.info(request, "Before you go on, set up two-step sign-in for your account.")
         return redirect("two_factor_setup")
-    return _go_next(next_url)
+    # A form kept at an idle sign-out is sent again from its own page, so go there first.
+    return _go_next(resume.claim(request, user) or next_url)
 
 
 def _pending_user(request: HttpRequest) -> User | None:
@@ -169,7 +171,7 @@ def sign_in_verify(request: HttpRequest) -> HttpResponse:
                     f"You used a recovery code. You have {left} left: "
                     "you can make a new set in your account settings.",
                 )
-            return _go_next(next_url)
+            return _go_next(resume.claim(request, user) or next_url)
         failures = request.session.get(PENDING_FAILURES, 0) + 1
         request.session[PENDING_FAILURES] = failures
         record(
