@@ -6,7 +6,9 @@ An archive is a gzipped tar, sealed with the backup key (see sealing.py), holdin
   content digests, and a checksum for every media file;
 - `database.sqlite3` (SQLite) or `database.dump` (PostgreSQL custom format);
 - `media/...`: the media files.
-Neither the field-encryption keys nor the backup key are ever inside it.
+Neither the field-encryption keys nor the backup key are ever inside it, nor is the erasure
+ledger: a restore reads the ledger from the data folder and erases again every client erased
+since the backup was made (see tending/privacy/ledger.py).
 """
 
 from __future__ import annotations
@@ -29,13 +31,15 @@ from pathlib import Path, PurePosixPath
 from typing import Any
 
 from django.conf import settings
-from django.db import connection
+from django.db import DEFAULT_DB_ALIAS, DatabaseError, connection, connections
 from django.db.migrations.loader import MigrationLoader
 from django.utils import timezone
 
 from tending.backups import inventory
 from tending.backups.keys import backup_key
 from tending.backups.sealing import SealedWriter, SealError, UnsealedReader
+from tending.privacy import ledger
+from tending.privacy.services import Reapplication, clients_still_present, reapply_erasures
 
 FORMAT = 1
 SUFFIX = ".tbk"
@@ -55,6 +59,10 @@ class Summary:
     archive_bytes: int
     seconds: float
     pending_migrations: tuple[str, ...] = ()
+    # After a restore: the erasures re-applied from the ledger, or, when the restored database
+    # needs `migrate` first, how many erased clients are back until `reapply-erasures` runs.
+    erasures: Reapplication | None = None
+    erased_clients_back: int = 0
 
 
 # --- where the database is -------------------------------------------------------------------
@@ -109,6 +117,36 @@ class Database:
             user=self.user or None,
             password=self.password or None,
         )
+
+
+@contextmanager
+def connected_to(database: Database) -> Iterator[None]:
+    """Point Django's default connection at `database` while the block runs.
+
+    A restore uses it to work on what it has just restored through the ORM: the configured
+    database (whose SQLite file was swapped in by rename, so any open connection is stale) or
+    another one named by the caller.
+    """
+    original = connections[DEFAULT_DB_ALIAS]
+    settings_dict = dict(original.settings_dict)
+    if database.vendor == "sqlite":
+        settings_dict["NAME"] = str(database.path)
+    else:
+        settings_dict.update(
+            NAME=database.name,
+            HOST=database.host,
+            PORT=database.port,
+            USER=database.user,
+            PASSWORD=database.password,
+        )
+    original.close()
+    replacement = type(original)(settings_dict, DEFAULT_DB_ALIAS)
+    connections[DEFAULT_DB_ALIAS] = replacement
+    try:
+        yield
+    finally:
+        replacement.close()
+        connections[DEFAULT_DB_ALIAS] = original
 
 
 def _run(command: list[str], database: Database) -> None:
@@ -339,7 +377,9 @@ def restore_backup(
 
     Refuses to overwrite existing data unless `replace`. Everything is checked against the
     manifest before the live database or media folder is touched; the SQLite file and the
-    media folder are swapped in by rename, PostgreSQL in one transaction.
+    media folder are swapped in by rename, PostgreSQL in one transaction. Then every client the
+    erasure ledger says was erased is erased again (unless the restored database needs
+    `migrate` first: then `erased_clients_back` says how many wait for `reapply-erasures`).
     """
     started = time.monotonic()
     database = database or Database.configured()
@@ -362,6 +402,8 @@ def restore_backup(
             else:
                 _restore_postgres(work / "database.dump", manifest, database, replace)
             _place_media(work / "media", media_dir, replace)
+    pending = _pending(manifest["migrations"])
+    erasures, back = _erase_again(database, pending=bool(pending))
     tables = manifest["tables"]
     return Summary(
         path=archive,
@@ -371,8 +413,22 @@ def restore_backup(
         media_files=len(manifest["media"]),
         archive_bytes=archive.stat().st_size,
         seconds=time.monotonic() - started,
-        pending_migrations=_pending(manifest["migrations"]),
+        pending_migrations=pending,
+        erasures=erasures,
+        erased_clients_back=back,
     )
+
+
+def _erase_again(database: Database, *, pending: bool) -> tuple[Reapplication | None, int]:
+    """Re-apply the erasure ledger to the restored database; see `restore_backup`."""
+    with connected_to(database):
+        if not pending:
+            return reapply_erasures(via="restore"), 0
+        entries = ledger.read() or []
+        try:
+            return None, len(clients_still_present(entries))
+        except DatabaseError:
+            return None, len({entry.client for entry in entries})
 
 
 def _restore_sqlite(

@@ -7,8 +7,10 @@ from __future__ import annotations
 
 import io
 import json
+import logging
 import zipfile
 from dataclasses import dataclass
+from datetime import datetime
 from uuid import UUID
 
 from axes.models import AccessAttempt, AccessFailureLog, AccessLog
@@ -23,9 +25,11 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from tending.accounts.models import ClientProfile, Organisation, User
 from tending.audit.models import AuditEvent
 from tending.audit.services import record
-from tending.privacy import linked
+from tending.privacy import ledger, linked
 from tending.privacy.export import SCHEMA_VERSION, build_export
 from tending.therapy_sessions.models import Reflection
+
+logger = logging.getLogger(__name__)
 
 EXPORT_FILE = "tending-export.json"
 ERASED_EMAIL_DOMAIN = "erased.invalid"
@@ -101,25 +105,8 @@ def _forget_sign_in_attempts(*emails: str) -> dict[str, int]:
     return {label: number for label, number in counts.items() if number}
 
 
-@transaction.atomic
-def erase_client(
-    *, request: HttpRequest, organisation: Organisation, client_id: UUID
-) -> Erasure | None:
-    """Erase the client `client_id` of `organisation`: all or nothing.
-
-    Deletes every row about the client (signed notes included), unlinks clinicians' private
-    reflections, clears and deactivates the account, ends its sessions, and records
-    `client.erased` with the counts. The audit trail is kept. Returns None when the client
-    was already erased (a repeated request changes nothing).
-    """
-    client = (
-        ClientProfile.objects.select_for_update()
-        .select_related("organisation")
-        .filter(organisation=organisation, public_id=client_id)
-        .first()
-    )
-    if client is None:
-        return None
+def _delete_client(client: ClientProfile) -> dict[str, int]:
+    """Delete every row about `client`, clear their account, and return the counts removed."""
     user = client.user
     counts = record_counts(client)
     counts.pop(ClientProfile._meta.label, None)
@@ -133,7 +120,36 @@ def erase_client(
     counts.pop(Reflection._meta.label, None)
     if unlinked:
         counts["therapy_sessions.Reflection (unlinked, kept by its author)"] = unlinked
-    record(
+    return counts
+
+
+def _locked_client(**lookup: object) -> ClientProfile | None:
+    return (
+        ClientProfile.objects.select_for_update()
+        .select_related("organisation")
+        .filter(**lookup)
+        .first()
+    )
+
+
+@transaction.atomic
+def erase_client(
+    *, request: HttpRequest, organisation: Organisation, client_id: UUID
+) -> Erasure | None:
+    """Erase the client `client_id` of `organisation`: all or nothing.
+
+    Deletes every row about the client (signed notes included), unlinks clinicians' private
+    reflections, clears and deactivates the account, ends its sessions, and records
+    `client.erased` with the counts. The audit trail is kept. Once the transaction commits,
+    the erasure is added to the erasure ledger, so a later restore erases the client again.
+    Returns None when the client was already erased (a repeated request changes nothing).
+    """
+    client = _locked_client(organisation=organisation, public_id=client_id)
+    if client is None:
+        return None
+    user = client.user
+    counts = _delete_client(client)
+    event = record(
         action="client.erased",
         request=request,
         organisation=organisation,
@@ -144,11 +160,152 @@ def erase_client(
             "erased_at": timezone.now().isoformat(),
         },
     )
+    entry = ledger.Entry(
+        client=client.public_id,
+        organisation=organisation.public_id,
+        erased_at=event.occurred_at,
+        audit_event=event.public_id,
+    )
+    # After the commit, never before: a ledger line for an erasure that then rolled back
+    # would erase the client at the next restore although the admin saw it fail.
+    transaction.on_commit(lambda: _add_to_ledger(entry))
     return Erasure(client_id=client.public_id, counts=counts)
+
+
+def _ledger_entry(event: AuditEvent) -> ledger.Entry | None:
+    """Return the ledger entry for a `client.erased` event, or for the erasure a
+    `client.erasure_reapplied` event re-applied (which it names)."""
+    if event.client_id is None or event.organisation_id is None:
+        return None
+    if event.action == "client.erased":
+        return ledger.Entry(
+            client=event.client_id,
+            organisation=event.organisation_id,
+            erased_at=event.occurred_at,
+            audit_event=event.public_id,
+        )
+    return ledger.Entry(
+        client=event.client_id,
+        organisation=event.organisation_id,
+        erased_at=datetime.fromisoformat(event.detail["erased_at"]),
+        audit_event=UUID(event.detail["erasure"]),
+    )
+
+
+def _add_to_ledger(entry: ledger.Entry) -> None:
+    try:
+        ledger.append(entry)
+    except OSError:
+        # The erasure stands and its audit event says so; `tending check` reports the
+        # missing line and `tending reapply-erasures` adds it from the audit trail.
+        logger.exception("Could not add erasure %s to the erasure ledger.", entry.audit_event)
+
+
+@dataclass(frozen=True)
+class Reapplication:
+    """What `reapply_erasures` found and did."""
+
+    ledger_found: bool
+    ledger_entries: int
+    reapplied: int
+    recorded_in_database: int
+    added_to_ledger: int
+
+    @property
+    def ledger_lost(self) -> bool:
+        """True when there is no ledger although the database records erasures."""
+        return not self.ledger_found and not self.added_to_ledger and self.recorded_in_database > 0
+
+    def describe(self) -> str:
+        """Return one line for the operator saying what was done."""
+        if not self.ledger_found and not self.added_to_ledger:
+            return f"There is no erasure ledger at {ledger.path()}, so no erasure was re-applied."
+        return (
+            f"Re-applied {self.reapplied} erasure(s) from the erasure ledger at {ledger.path()} "
+            f"({self.ledger_entries} in it, {self.added_to_ledger} added from the audit trail)."
+        )
+
+    def lost_ledger_advice(self) -> str:
+        return (
+            f"There is no erasure ledger at {ledger.path()}, but the database records "
+            f"{self.recorded_in_database} erasure(s), so clients erased since may be back. Copy "
+            "the ledger back from where you keep it with the keys and run `tending "
+            "reapply-erasures`. If it is lost for good, `tending reapply-erasures "
+            "--rebuild-ledger` starts a new one from the database's audit trail; then check your "
+            "own records for erasures made after the backup that was restored."
+        )
+
+
+def recorded_erasures() -> list[ledger.Entry]:
+    """Return the erasures this database's own audit trail records, as ledger entries."""
+    events = AuditEvent.objects.filter(
+        action__in=["client.erased", "client.erasure_reapplied"]
+    ).order_by("occurred_at", "id")
+    entries: dict[UUID, ledger.Entry] = {}
+    for event in events:
+        entry = _ledger_entry(event)
+        if entry is not None:
+            entries.setdefault(entry.audit_event, entry)
+    return list(entries.values())
+
+
+def clients_still_present(entries: list[ledger.Entry]) -> list[UUID]:
+    """Return the public ids of clients in `entries` that this database still holds."""
+    wanted = {entry.client for entry in entries}
+    if not wanted:
+        return []
+    return list(
+        ClientProfile.objects.filter(public_id__in=wanted).values_list("public_id", flat=True)
+    )
+
+
+def reapply_erasures(*, via: str, rebuild_ledger: bool = False) -> Reapplication:
+    """Erase again every client the erasure ledger names who is in this database.
+
+    Erasures the audit trail records but the ledger lacks are first added to it (the ledger
+    only grows). Without a ledger file nothing is changed unless `rebuild_ledger`, which starts
+    one from the audit trail. Each client erased again gets a `client.erasure_reapplied` audit
+    event naming the original erasure; a second run finds nobody and changes nothing.
+    """
+    entries = ledger.read()
+    recorded = recorded_erasures()
+    found = entries is not None
+    if entries is None and not rebuild_ledger:
+        return Reapplication(False, 0, 0, len(recorded), 0)
+    known = {entry.audit_event for entry in entries or []}
+    missing = [entry for entry in recorded if entry.audit_event not in known]
+    for entry in missing:
+        ledger.append(entry)
+    entries = [*(entries or []), *missing]
+    reapplied = sum(_reapply(entry, via=via) for entry in entries)
+    return Reapplication(found, len(entries), reapplied, len(recorded), len(missing))
+
+
+@transaction.atomic
+def _reapply(entry: ledger.Entry, *, via: str) -> bool:
+    client = _locked_client(public_id=entry.client)
+    if client is None:
+        return False
+    user = client.user
+    counts = _delete_client(client)
+    record(
+        action="client.erasure_reapplied",
+        client=client,
+        detail={
+            "account": str(user.public_id) if user is not None else "",
+            "counts": counts,
+            "erasure": str(entry.audit_event),
+            "erased_at": entry.erased_at.isoformat(),
+            "via": via,
+        },
+    )
+    return True
 
 
 def was_erased(*, organisation: Organisation, client_id: UUID) -> bool:
     """Return True if the audit trail shows `client_id` of `organisation` was erased."""
     return AuditEvent.objects.filter(
-        action="client.erased", organisation_id=organisation.public_id, client_id=client_id
+        action__in=["client.erased", "client.erasure_reapplied"],
+        organisation_id=organisation.public_id,
+        client_id=client_id,
     ).exists()

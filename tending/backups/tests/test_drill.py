@@ -20,17 +20,27 @@ from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.db import connection
+from django.test import RequestFactory
 
+from tending.accounts.models import ClientProfile
+from tending.audit.models import AuditEvent
 from tending.backups import inventory
 from tending.backups.services import (
     BackupError,
     Database,
+    connected_to,
     copy_sqlite,
     create_backup,
     restore_backup,
 )
 from tending.encryption.keys import decrypt, is_ciphertext
-from tending.practices.models import Practice, PracticeLog
+from tending.practices.models import Practice, PracticeLog, PracticeRecording
+from tending.privacy import ledger, linked, services
+from tending.privacy.tests.records import CANARY, build_full_client
+from tending.privacy.tests.test_completeness import (
+    KEPT_AFTER_ERASURE,
+    _database_text_containing,
+)
 from tending.testing.measure_records import measure_records
 from tending.testing.practice_records import make_log, make_recording
 
@@ -192,6 +202,56 @@ def test_it_refuses_to_restore_over_data_unless_asked(records, empty_target, tmp
     if empty_target.vendor == "sqlite":
         kept = list(empty_target.path.parent.glob("tending.sqlite3.before-restore-*"))
         assert len(kept) == 1
+
+
+def test_a_client_erased_after_the_backup_stays_erased_when_it_is_restored(
+    records, empty_target, tmp_path
+):
+    world = records
+    client = build_full_client(world)
+    client_pk, account = client.pk, client.user
+    assert account is not None
+    assert _database_text_containing(CANARY)
+    backup = create_backup(directory=tmp_path / "backups")
+    request = RequestFactory().post("/")
+    request.user = world.admin_a
+    services.erase_client(request=request, organisation=world.org_a, client_id=client.public_id)
+    erased = AuditEvent.objects.get(action="client.erased", client_id=client.public_id)
+
+    restored_media = tmp_path / "restored-media"
+    summary = restore_backup(backup.path, database=empty_target, media_dir=restored_media)
+
+    assert summary.erasures is not None
+    assert (summary.erasures.reapplied, summary.erasures.ledger_entries) == (1, 1)
+    with connected_to(empty_target):
+        assert not ClientProfile.objects.filter(public_id=client.public_id).exists()
+        left = {
+            model._meta.label: linked.rows_for(model, paths, ClientProfile(pk=client_pk)).count()
+            for model, paths in linked.client_paths().items()
+            if model not in KEPT_AFTER_ERASURE
+        }
+        assert set(left.values()) == {0}, left
+        assert _database_text_containing(CANARY) == []
+        account.refresh_from_db()
+        assert (account.is_active, account.name, account.has_usable_password()) == (
+            False,
+            "",
+            False,
+        )
+        # The other clients, and the clinician's recording with its file, are all back.
+        assert ClientProfile.objects.filter(pk=world.client_a.pk).exists()
+        assert PracticeLog.objects.filter(client=world.client_a).count() >= 25
+        recordings = {f"recordings/{r.file_name}" for r in PracticeRecording.objects.all()}
+        again = AuditEvent.objects.get(action="client.erasure_reapplied")
+        assert (again.client_id, again.detail["erasure"], again.detail["via"]) == (
+            client.public_id,
+            str(erased.public_id),
+            "restore",
+        )
+        assert not AuditEvent.objects.filter(action="client.erased").exists()  # not in backup
+    # No media file belongs to a client; every one restored is a recording still in use.
+    assert set(inventory.media_files(restored_media)) == recordings != set()
+    assert [entry.audit_event for entry in ledger.read() or []] == [erased.public_id]
 
 
 def test_it_copies_what_is_still_in_the_write_ahead_log(tmp_path):

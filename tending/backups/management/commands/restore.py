@@ -15,7 +15,9 @@ class Command(BaseCommand):
         "folder. Checks every table's rows and every file's checksum against the backup's "
         "inventory before anything is replaced. Refuses to overwrite existing data unless "
         "--replace is given (the old SQLite file and media folder are kept beside the new ones). "
-        "Stop Tending before restoring."
+        "Then erases again every client that the erasure ledger in the data folder says was "
+        "erased, deleting their records as the original erasure did. Stop Tending before "
+        "restoring."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
@@ -37,4 +39,22 @@ class Command(BaseCommand):
             self.stdout.write(
                 f"This backup predates {len(summary.pending_migrations)} database changes: "
                 "run `tending migrate` before starting Tending."
+            )
+        if summary.erased_clients_back:
+            raise CommandError(
+                f"The backup is restored, but {summary.erased_clients_back} client(s) erased "
+                "since it was made are back in it. Run `tending migrate` and then "
+                "`tending reapply-erasures` before starting Tending."
+            )
+        erasures = summary.erasures
+        if erasures is None:
+            return
+        if erasures.ledger_lost:
+            raise CommandError(f"The backup is restored. {erasures.lost_ledger_advice()}")
+        self.stdout.write(erasures.describe())
+        if not erasures.ledger_found:
+            self.stderr.write(
+                "If any client was erased on this installation after this backup was made, copy "
+                "the erasure ledger back from where you keep it with the keys and run "
+                "`tending reapply-erasures` before starting Tending."
             )
