@@ -155,6 +155,36 @@ def fetch_one(
     return instances[0]  # type: ignore[return-value]
 
 
+def fetch_values(
+    sql: str, params: Sequence[Any], fields: Sequence[models.Field[Any, Any]], *, using: str
+) -> list[tuple[Any, ...]]:
+    """Run `sql` (constant, with `%s` placeholders) and convert each column as its field would.
+
+    `fields` names, in order, the model field each selected column comes from, so its value
+    comes back as the ORM would return it (a UUID, an aware datetime, decrypted text).
+    """
+    connection = connections[using]
+    converters = []
+    for index, field in enumerate(fields):
+        column = field.get_col(field.model._meta.db_table)
+        functions = connection.ops.get_db_converters(column) + field.get_db_converters(connection)  # type: ignore[attr-defined]
+        if functions:
+            converters.append((index, functions, column))
+    with connection.cursor() as cursor:
+        cursor.execute(sql, list(params))
+        rows = cursor.fetchall()
+    if not converters:
+        return [tuple(row) for row in rows]
+    converted = []
+    for row in rows:
+        values = list(row)
+        for index, functions, column in converters:
+            for function in functions:
+                values[index] = function(values[index], column, connection)
+        converted.append(tuple(values))
+    return converted
+
+
 def uuid_param(model: type[models.Model], field_name: str, value: Any) -> Any:
     """Prepare `value` to compare with `field_name` as the ORM would (UUIDs differ by vendor)."""
     connection = connections[router.db_for_read(model)]

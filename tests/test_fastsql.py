@@ -17,7 +17,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from tending.accounts.models import ClientProfile, Membership, User
 from tending.audit.models import AuditEvent
 from tending.audit.services import record
-from tending.fastsql import fetch_one, uuid_param
+from tending.fastsql import fetch_one, fetch_values, uuid_param
 
 
 def _values(instance: models.Model) -> dict[str, Any]:
@@ -106,3 +106,35 @@ def test_an_audit_event_written_in_plain_sql_reads_back_whole_through_the_orm(wo
     assert stored.actor_id == world.clinician_a.public_id
     assert stored.occurred_at is not None
     assert stored.user_agent == "Phone browser"
+
+
+def test_the_risk_banner_rows_come_back_as_the_orm_gives_them(world):
+    from tending.measures.context_processors import _banner_sql
+    from tending.measures.models import RiskAlert
+    from tending.testing.measure_records import answer_phq9
+
+    answer_phq9(world)
+    expected = list(
+        RiskAlert.objects.filter(client=world.client_a).values_list(
+            "public_id", "priority", "created_at", "client__name"
+        )
+    )
+    rows = fetch_values(
+        _banner_sql(),
+        [world.org_a.pk, world.clinician_a.pk],
+        [
+            RiskAlert._meta.get_field("public_id"),
+            RiskAlert._meta.get_field("priority"),
+            RiskAlert._meta.get_field("created_at"),
+            ClientProfile._meta.get_field("name"),
+        ],
+        using="default",
+    )
+    assert rows == expected and len(rows) == 1
+    # Another clinician's banner stays empty.
+    assert not fetch_values(
+        _banner_sql(),
+        [world.org_a.pk, world.admin_a.pk],
+        [RiskAlert._meta.get_field("public_id")] * 4,
+        using="default",
+    )

@@ -1,10 +1,29 @@
-"""The single way to write to the audit trail."""
+"""The single way to write to the audit trail.
+
+How durable an event is follows what it records:
+
+- An event written inside a transaction (every change: a questionnaire, a note, an erasure)
+  commits with that change, with the database's full durability (SQLite `synchronous=FULL`,
+  PostgreSQL's synchronous commit): once the person is told it is saved, it is on disk.
+- An event that commits on its own records a look, not a change: a page or an export viewed,
+  a denied request, a sign-in. It is committed before the page is sent, so no crash of
+  Tending loses it, but it is not forced to disk by itself: SQLite writes it with
+  `synchronous=NORMAL`, flushed by the next change or checkpoint, and PostgreSQL with
+  `synchronous_commit = off`, flushed by the WAL writer within a fraction of a second. Only a
+  power cut or an operating-system crash in that moment could lose such an event, never a
+  change. Forcing every page view to disk on its own queued every page behind a disk flush
+  (hazard H-022 and bench/README.md record the trade and its measurement).
+"""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any, Protocol
 from uuid import UUID
 
+from django.db import connections, router, transaction
+from django.db.backends.base.base import BaseDatabaseWrapper
 from django.http import HttpRequest
 
 from tending.audit.middleware import current_request_id
@@ -53,5 +72,33 @@ def record(
         detail=detail or {},
     )
     # Every clinical page writes one: a plain INSERT built once (tending/fastsql.py).
-    insert(event)
+    connection = connections[router.db_for_write(AuditEvent)]
+    if connection.in_atomic_block:
+        insert(event)  # commits, durably, with the change it describes
+    else:
+        with _flushed_soon(connection):
+            insert(event)
     return event
+
+
+@contextmanager
+def _flushed_soon(connection: BaseDatabaseWrapper) -> Iterator[None]:
+    """Commit what runs inside without waiting for the disk (see the module's docstring)."""
+    if connection.vendor == "postgresql":
+        with transaction.atomic(using=connection.alias):
+            with connection.cursor() as cursor:
+                cursor.execute("SET LOCAL synchronous_commit TO OFF")
+            yield
+        return
+    if connection.vendor != "sqlite":
+        yield
+        return
+    with connection.cursor() as cursor:
+        cursor.execute("PRAGMA synchronous")
+        level = int(cursor.fetchone()[0])
+        cursor.execute("PRAGMA synchronous = NORMAL")
+        try:
+            yield
+        finally:
+            # Back to the connection's own level (FULL) for the next change.
+            cursor.execute(f"PRAGMA synchronous = {level:d}")

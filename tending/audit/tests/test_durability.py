@@ -1,0 +1,61 @@
+"""A look is audited before the page is sent; a change is audited with full durability.
+
+See the docstring of tending/audit/services.py: an audit event that commits on its own (a page
+viewed) is committed at once but not forced to disk by itself, while an event written inside a
+change's transaction keeps the database's full durability. These tests hold both halves, on
+the database the suite runs on.
+"""
+
+from __future__ import annotations
+
+import threading
+
+from django.db import connection, transaction
+
+from tending.audit.models import AuditEvent
+from tending.audit.services import record
+from tending.testing.personas import build_world
+
+
+def _durability() -> str:
+    with connection.cursor() as cursor:
+        if connection.vendor == "sqlite":
+            cursor.execute("PRAGMA synchronous")
+            return {0: "OFF", 1: "NORMAL", 2: "FULL", 3: "EXTRA"}[cursor.fetchone()[0]]
+        cursor.execute("SHOW synchronous_commit")
+        return str(cursor.fetchone()[0])
+
+
+def _seen_from_another_connection(public_id) -> bool:
+    seen: list[bool] = []
+
+    def look() -> None:
+        try:
+            seen.append(AuditEvent.objects.filter(public_id=public_id).exists())
+        finally:
+            connection.close()
+
+    thread = threading.Thread(target=look)
+    thread.start()
+    thread.join()
+    return seen[0]
+
+
+def test_a_page_view_is_committed_at_once_and_changes_stay_fully_durable(committed, rf):
+    world = build_world()
+    full = "FULL" if connection.vendor == "sqlite" else "on"
+    assert _durability() == full
+
+    request = rf.get("/")
+    request.user = world.clinician_a
+    viewed = record(action="client.progress_viewed", request=request, client=world.client_a)
+    # Committed before the page would be sent: another connection already sees it.
+    assert _seen_from_another_connection(viewed.public_id)
+    # And the connection is back at full durability for whatever change comes next.
+    assert _durability() == full
+
+    with transaction.atomic():
+        changed = record(action="journal.entry_saved", request=request, client=world.client_a)
+        assert _durability() == full  # inside a change: nothing is relaxed
+    assert _seen_from_another_connection(changed.public_id)
+    assert _durability() == full
