@@ -10,6 +10,7 @@ from __future__ import annotations
 import contextlib
 import http.cookiejar
 import os
+import signal
 import subprocess
 import sys
 import urllib.request
@@ -54,7 +55,10 @@ def test_the_access_log_records_requests_without_their_tokens(tmp_path: Path):
             with contextlib.suppress(urllib.error.HTTPError):
                 opener.open(request, timeout=10).read()
     finally:
-        server.kill_all()
+        # Stopped gently, so each worker writes its last access-log line before it exits.
+        assert server.process is not None
+        os.killpg(server.process.pid, signal.SIGTERM)
+        server.process.wait(timeout=30)
 
     log = access_log.read_text()
     assert INVITATION_TOKEN not in log

@@ -3,6 +3,8 @@
 The rules:
 - a client sees only their own record;
 - a clinician sees only the clients on their own caseload, in their own organisation;
+- a clinician the organisation names as cover also sees a risk alert escalated to them, and
+  only that alert, for as long as they remain named (`cover_membership`);
 - an organisation admin administers the organisation but sees no clinical records;
 - anything else is answered with 404, so nobody learns that a record exists.
 
@@ -25,6 +27,7 @@ from django.shortcuts import redirect
 
 from tending.accounts.models import ClientProfile, Membership, User
 from tending.audit.services import record
+from tending.fastsql import fetch_one, uuid_param
 
 View = TypeVar("View", bound=Callable[..., HttpResponseBase])
 
@@ -102,6 +105,18 @@ def caseload_for(request: HttpRequest) -> QuerySet[ClientProfile]:
     )
 
 
+def cover_membership(request: HttpRequest) -> Membership | None:
+    """Return the verified clinician's membership while their organisation names them as cover
+    for unacknowledged risk alerts; otherwise None."""
+    membership = staff_membership(request, Membership.Role.CLINICIAN)
+    if membership is None:
+        return None
+    organisation = membership.organisation
+    if not organisation.active_cover().filter(pk=membership.user_id).exists():
+        return None
+    return membership
+
+
 def get_client_for_user(request: HttpRequest, client_id: UUID) -> ClientProfile:
     """Return the client record `client_id` if this request may see it; otherwise raise 404."""
     user = signed_in_user(request)
@@ -116,11 +131,22 @@ def get_client_for_user(request: HttpRequest, client_id: UUID) -> ClientProfile:
             _record_denied(request, user, client_id)
             raise Http404
         return own
+    membership = staff_membership(request, Membership.Role.CLINICIAN)
+    # The same rule as `caseload_for`, in plain SQL: this runs on every client page a
+    # clinician opens (see tending/fastsql.py).
     client = (
-        caseload_for(request)
-        .select_related("organisation", "primary_clinician", "user")
-        .filter(public_id=client_id)
-        .first()
+        fetch_one(
+            ClientProfile,
+            "t0.public_id = %s AND t0.organisation_id = %s AND t0.primary_clinician_id = %s",
+            [
+                uuid_param(ClientProfile, "public_id", client_id),
+                membership.organisation_id,
+                membership.user_id,
+            ],
+            joins=("organisation", "primary_clinician", "user"),
+        )
+        if membership is not None
+        else None
     )
     if client is None:
         _record_denied(request, user, client_id)

@@ -176,6 +176,8 @@ def _create_organisation(spec: DemoOrganisation, password_hash: str) -> Organisa
         _staff(name, spec.domain, organisation, Membership.Role.CLINICIAN, password_hash)
         for name in spec.clinicians
     ]
+    # The two clinicians cover for each other when a risk alert waits unacknowledged.
+    organisation.cover_clinicians.set(clinicians)
     now = timezone.now()
     for index, name in enumerate(spec.clients):
         clinician = clinicians[index % 2]

@@ -8,7 +8,16 @@ from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm
 from django.forms import BaseInlineFormSet, inlineformset_factory
 from django.utils.http import urlsafe_base64_encode
 
-from tending.accounts.models import CrisisContact, Invitation, Organisation, User
+from tending.accounts.models import (
+    ESCALATION_HOURS_DEFAULT,
+    ESCALATION_HOURS_MAX,
+    ESCALATION_HOURS_MIN,
+    CrisisContact,
+    Invitation,
+    Membership,
+    Organisation,
+    User,
+)
 
 
 class SignInForm(AuthenticationForm):
@@ -114,16 +123,73 @@ class SetPasswordForm(forms.Form):
         return cleaned
 
 
+class CoverChoiceField(forms.ModelMultipleChoiceField[User]):
+    def label_from_instance(self, obj: User) -> str:
+        return obj.name or obj.email
+
+
 class OrganisationForm(forms.ModelForm[Organisation]):
+    escalation_hours = forms.IntegerField(
+        label="If a risk alert is not acknowledged within this many hours",
+        min_value=ESCALATION_HOURS_MIN,
+        max_value=ESCALATION_HOURS_MAX,
+        required=False,  # left out of a post, the current setting stays (see the clean method)
+        help_text=(
+            f"From {ESCALATION_HOURS_MIN} to {ESCALATION_HOURS_MAX} hours. We suggest "
+            f"{ESCALATION_HOURS_DEFAULT}: the client's own clinician has had a working day to "
+            "see it, and an absence is noticed within a day rather than on their return."
+        ),
+        error_messages={
+            "min_value": f"Choose at least {ESCALATION_HOURS_MIN} hour.",
+            "max_value": f"Choose at most {ESCALATION_HOURS_MAX} hours (three days).",
+            "invalid": "Give a whole number of hours.",
+        },
+        widget=forms.NumberInput(attrs={"inputmode": "numeric"}),
+    )
+    cover_clinicians = CoverChoiceField(
+        label="Then also tell these clinicians",
+        queryset=User.objects.none(),
+        to_field_name="public_id",
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={
+            "invalid_choice": "Choose clinicians of your own organisation who can still sign in.",
+            "invalid_pk_value": "Choose clinicians of your own organisation who can still sign in.",
+        },
+        help_text=(
+            "Clinicians of your organisation who provide cover. Nobody is told twice about their "
+            "own client's alert, so name two people if you can. Deactivated members are never told."
+        ),
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # Only this organisation's active clinicians can be chosen; anyone else is refused.
+        self.fields["cover_clinicians"].queryset = User.objects.filter(  # type: ignore[attr-defined]
+            membership__organisation=self.instance,
+            membership__role=Membership.Role.CLINICIAN,
+            is_active=True,
+        ).order_by("name", "pk")
+
     def clean_name(self) -> str:
         name: str = self.cleaned_data["name"]
         if any(ord(character) < 32 for character in name):
             raise forms.ValidationError("Use one line, without tabs or line breaks.")
         return name.strip()
 
+    def clean_escalation_hours(self) -> int:
+        hours: int | None = self.cleaned_data.get("escalation_hours")
+        if hours is not None:
+            return hours
+        if self.add_prefix("escalation_hours") in self.data:
+            raise forms.ValidationError(
+                f"Give a number of hours from {ESCALATION_HOURS_MIN} to {ESCALATION_HOURS_MAX}."
+            )
+        return self.instance.escalation_hours
+
     class Meta:
         model = Organisation
-        fields = ["name", "crisis_message"]
+        fields = ["name", "crisis_message", "escalation_hours", "cover_clinicians"]
         labels = {"name": "Organisation name", "crisis_message": "Message to clients"}
         widgets = {"crisis_message": forms.Textarea(attrs={"rows": 3})}
 

@@ -11,6 +11,7 @@ from typing import Any, ClassVar
 
 from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models.functions import Lower
 from django.urls import reverse
@@ -104,6 +105,15 @@ class User(AbstractBaseUser, PermissionsMixin):
         return self.role in {"admin", "clinician", "operator"}
 
 
+# How long a risk alert may wait unacknowledged before the organisation's cover people are told.
+# A day by default: the client's clinician has had a working day to see it, and an absence is
+# noticed within a day rather than on their return. An hour gives them a fair chance to read
+# their own e-mail first; three days covers a long weekend, and waiting longer defeats the point.
+ESCALATION_HOURS_DEFAULT = 24
+ESCALATION_HOURS_MIN = 1
+ESCALATION_HOURS_MAX = 72
+
+
 class Organisation(models.Model):
     """A clinic or service: it employs clinicians and is responsible for its clients."""
 
@@ -113,10 +123,39 @@ class Organisation(models.Model):
         blank=True,
         help_text="Shown to clients under “Need help now?”, above the contacts below.",
     )
+    escalation_hours = models.PositiveSmallIntegerField(
+        default=ESCALATION_HOURS_DEFAULT,
+        validators=[
+            MinValueValidator(ESCALATION_HOURS_MIN),
+            MaxValueValidator(ESCALATION_HOURS_MAX),
+        ],
+    )
+    # Clinicians told about a risk alert nobody has acknowledged after `escalation_hours`.
+    cover_clinicians = models.ManyToManyField(User, blank=True, related_name="covers_for")
     created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(
+                    escalation_hours__gte=ESCALATION_HOURS_MIN,
+                    escalation_hours__lte=ESCALATION_HOURS_MAX,
+                ),
+                name="accounts_org_escalation_hours_range",
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.name
+
+    def active_cover(self) -> models.QuerySet[User]:
+        """Return the named cover people who may still be told: active clinicians of this
+        organisation. A deactivated member stays named but is never told."""
+        return self.cover_clinicians.filter(
+            is_active=True,
+            membership__organisation=self,
+            membership__role=Membership.Role.CLINICIAN,
+        ).order_by("name", "pk")
 
 
 class CrisisContact(models.Model):

@@ -8,6 +8,12 @@ from django import forms
 from tending.assignments import schedules
 from tending.assignments.models import Assignment
 from tending.measures.definitions import load_definitions
+from tending.measures.forms import (
+    NEEDS_WORDING,
+    NEEDS_WORDING_HELP,
+    MeasureSelect,
+    needs_wording_error,
+)
 
 WEEKDAY_CHOICES = [
     (str(n), name)
@@ -63,19 +69,42 @@ class AssignmentForm(forms.Form):
     )
 
     def __init__(
-        self, *args: Any, practices: list[tuple[str, str]], time_zone: str, **kwargs: Any
+        self,
+        *args: Any,
+        practices: list[tuple[str, str]],
+        time_zone: str,
+        answerable: set[str],
+        **kwargs: Any,
     ) -> None:
+        """`answerable`: the questionnaires the client can answer online (H-005)."""
         super().__init__(*args, **kwargs)
         self.time_zone = time_zone
+        self.answerable = answerable
+        definitions = sorted(load_definitions().values(), key=lambda d: d.short_title)
         measures = [
-            (f"measure:{d.key}", d.short_title)
-            for d in sorted(load_definitions().values(), key=lambda d: d.short_title)
+            (
+                f"measure:{d.key}",
+                d.short_title + ("" if d.key in answerable else f" ({NEEDS_WORDING})"),
+            )
+            for d in definitions
         ]
+        unavailable = [f"measure:{d.key}" for d in definitions if d.key not in answerable]
+        # The widget first: setting the choices hands them to it.
+        self.fields["what"].widget = MeasureSelect(unavailable=unavailable)
         self.fields["what"].choices = [  # type: ignore[attr-defined]
             ("", "Choose…"),
             ("Practices", practices),
             ("Questionnaires", measures),
         ]
+        if unavailable:
+            self.fields["what"].help_text = NEEDS_WORDING_HELP
+
+    def clean_what(self) -> str:
+        what: str = self.cleaned_data["what"]
+        kind, _, key = what.partition(":")
+        if kind == "measure" and key not in self.answerable:
+            raise forms.ValidationError(needs_wording_error(load_definitions()[key]))
+        return what
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean() or {}

@@ -15,6 +15,7 @@ from tending.assignments import schedules
 from tending.assignments.models import Assignment, AssignmentVersion
 from tending.audit.services import record
 from tending.measures.models import Response, RiskAlert
+from tending.measures.services import NotAnswerableOnline, answerable_online
 from tending.practices.models import PracticeLog
 
 # While a risk alert is open, these kinds of practice wait for the clinician's review: imagery
@@ -46,7 +47,15 @@ def save_assignment(
     assignment: Assignment | None,
     values: dict[str, Any],
 ) -> Assignment:
-    """Create an assignment, or save a new version of one (the old one is kept in history)."""
+    """Create an assignment, or save a new version of one (the old one is kept in history).
+
+    Raise NotAnswerableOnline when setting a questionnaire the client could not read (H-005);
+    an existing one can still be paused, ended or changed in other ways.
+    """
+    key = values.get("measure_key") or ""
+    changes_measure = assignment is None or key != assignment.measure_key
+    if key and changes_measure and not answerable_online(client.organisation_id, [key]):
+        raise NotAnswerableOnline(key)
     if assignment is None:
         token = values.get("token")
         existing = Assignment.objects.filter(client=client, token=token).first() if token else None
@@ -122,6 +131,8 @@ class Agenda:
     done: list[Item] = field(default_factory=list)
     coming: list[Item] = field(default_factory=list)
     paused_for_safety: list[Assignment] = field(default_factory=list)
+    # Questionnaires the client could not read (no licensed wording yet): never due (H-005).
+    needs_wording: list[Assignment] = field(default_factory=list)
 
 
 DoneTimes = tuple[dict[int, list[datetime]], dict[str, list[datetime]]]
@@ -179,16 +190,25 @@ def agenda_for(
     """Return today's homework for `client` (in their time zone) and what is coming up.
 
     Something due earlier today whose window has closed simply leaves the page: an expired
-    questionnaire does not linger, and nothing is marked as missed. A page that has already
-    loaded the active assignments, or done times reaching back at least two days, passes them.
+    questionnaire does not linger, and nothing is marked as missed. A questionnaire the client
+    cannot answer online (no licensed wording) is never due: it is listed apart, neither shown
+    as due nor reminded about. A page that has already loaded the active assignments, or done
+    times reaching back at least two days, passes them.
     """
     today = schedules.local_today(now, client.time_zone)
     if assignments is None:
         assignments = active_assignments(client)
     open_alert = RiskAlert.objects.filter(client=client, acknowledged_at=None).exists()
     practised, answered = done or done_times(client, now - timedelta(days=2))
+    # No query unless a scoring-only questionnaire is set.
+    online = answerable_online(
+        client.organisation_id, {a.measure_key for a in assignments if a.measure_key}
+    )
     agenda = Agenda()
     for assignment in assignments:
+        if assignment.measure_key and assignment.measure_key not in online:
+            agenda.needs_wording.append(assignment)
+            continue
         if safety_pause_applies(assignment, open_alert):
             agenda.paused_for_safety.append(assignment)
             continue

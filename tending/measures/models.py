@@ -117,6 +117,11 @@ class RiskAlert(models.Model):
     )
     acknowledgement = EncryptedTextField(blank=True)
     notified_at = models.DateTimeField(null=True, blank=True)
+    # Set when a run of `tending send-risk-notifications` claims the escalation; `escalated_to`
+    # (the public ids of the cover clinicians told) is filled once the e-mail has gone. A failed
+    # send clears the claim again.
+    escalated_at = models.DateTimeField(null=True, blank=True)
+    escalated_to = models.JSONField(default=list, blank=True)
 
     class Meta:
         ordering = ["acknowledged_at", "-created_at", "-id"]
@@ -133,6 +138,26 @@ class RiskAlert(models.Model):
     @property
     def is_open(self) -> bool:
         return self.acknowledged_at is None
+
+    def cover_recipients(self) -> models.QuerySet[User]:
+        """Return who is told if this alert waits too long: the organisation's active cover
+        clinicians, apart from the client's own clinician, who was told already."""
+        return self.client.organisation.active_cover().exclude(pk=self.client.primary_clinician_id)
+
+    def escalated_people(self) -> models.QuerySet[User]:
+        """Return the cover clinicians this alert was escalated to."""
+        return User.objects.filter(public_id__in=self.escalated_to).order_by("name", "pk")
+
+    def was_escalated_to(self, user: User) -> bool:
+        return str(user.public_id) in self.escalated_to
+
+    @property
+    def escalates_after_hours(self) -> int | None:
+        """Return after how many hours unacknowledged this alert is escalated, or None when
+        nobody would be told."""
+        if not self.cover_recipients().exists():
+            return None
+        return self.client.organisation.escalation_hours
 
 
 class MeasureWording(models.Model):

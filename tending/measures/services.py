@@ -4,25 +4,35 @@ from __future__ import annotations
 
 import logging
 import uuid
+from collections.abc import Iterable
 from dataclasses import dataclass
+from datetime import datetime, timedelta
 from typing import Any
 from uuid import UUID
 
 from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.http import HttpRequest
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
-from tending.accounts.models import ClientProfile, Organisation, User
+from tending.accounts.models import ESCALATION_HOURS_MIN, ClientProfile, Organisation, User
 from tending.accounts.services import absolute_url
 from tending.audit.services import record
-from tending.measures.definitions import Definition
+from tending.measures.definitions import Definition, load_definitions
 from tending.measures.models import MeasureRequest, MeasureWording, Response, RiskAlert
 from tending.measures.scoring import score
 
 logger = logging.getLogger(__name__)
+
+
+class NotAnswerableOnline(Exception):
+    """A scoring-only questionnaire whose licensed wording the organisation has not imported.
+
+    A client would see only "Item 1", "Item 2"…, so it must not be sent to them (H-005).
+    """
 
 
 @transaction.atomic
@@ -34,7 +44,12 @@ def request_measure(
     definition: Definition,
     show_summary: bool,
 ) -> tuple[MeasureRequest, bool]:
-    """Ask `client` to complete `definition` now. An open request for it is reused."""
+    """Ask `client` to complete `definition` now. An open request for it is reused.
+
+    Raise NotAnswerableOnline if the client could not read its items (see `answerable_online`).
+    """
+    if not answerable_online(client.organisation_id, [definition.key]):
+        raise NotAnswerableOnline(definition.key)
     # Lock the client's row so two clicks at once cannot both create a request.
     ClientProfile.objects.select_for_update().filter(pk=client.pk).first()
     existing = MeasureRequest.objects.filter(
@@ -198,6 +213,76 @@ def notify_clinician(alert_id: int) -> bool:
     return True
 
 
+# A claim this old without recipients recorded belongs to a run that died between claiming and
+# sending (sending gives up after EMAIL_TIMEOUT, 10 s): the next run may take it over.
+ESCALATION_CLAIM_TIMEOUT = timedelta(minutes=15)
+
+
+def escalate_waiting_alerts(now: datetime) -> int:
+    """E-mail the organisation's cover clinicians about each open alert nobody acknowledged
+    within the organisation's `escalation_hours`. Return how many alerts this call escalated.
+
+    Each alert is escalated once, however many runs overlap; see `escalate_alert`.
+    """
+    candidates = RiskAlert.objects.filter(
+        Q(escalated_at=None) | Q(escalated_at__lt=now - ESCALATION_CLAIM_TIMEOUT),
+        acknowledged_at=None,
+        created_at__lte=now - timedelta(hours=ESCALATION_HOURS_MIN),
+    ).values_list("pk", flat=True)
+    return sum(escalate_alert(alert_id, now) for alert_id in list(candidates))
+
+
+def escalate_alert(alert_id: int, now: datetime) -> bool:
+    """Tell the cover clinicians that alert `alert_id` is waiting, if it is due. No clinical
+    content is sent: not the client's name, the answers nor a score.
+
+    Return True if this call sent it. The alert is claimed first by a conditional UPDATE of
+    `escalated_at`, so of two overlapping runs only one sends. A failed send clears the claim
+    for the next run; the recipients are recorded, and may open the alert, once it has gone.
+    """
+    alert = RiskAlert.objects.select_related(
+        "client__organisation", "client__primary_clinician"
+    ).get(pk=alert_id)
+    hours = alert.client.organisation.escalation_hours
+    if not alert.is_open or alert.created_at > now - timedelta(hours=hours):
+        return False
+    seen = alert.escalated_at
+    if seen is not None and (seen >= now - ESCALATION_CLAIM_TIMEOUT or alert.escalated_to):
+        return False  # escalated already, or another run is sending it now
+    recipients = list(alert.cover_recipients())
+    if not recipients:
+        return False  # nobody to tell: the settings page warns the organisation's admins
+    claimed = RiskAlert.objects.filter(pk=alert.pk, acknowledged_at=None, escalated_at=seen)
+    if not claimed.update(escalated_at=now):
+        return False
+    context = {
+        "clinician": alert.client.primary_clinician,
+        "hours": int((now - alert.created_at).total_seconds() // 3600),
+        "link": absolute_url(None, reverse("risk_alert_detail", args=[alert.public_id])),
+    }
+    try:
+        send_mail(
+            subject="Tending: a colleague's alert is waiting",
+            message=render_to_string("measures/email/risk_alert_escalated.txt", context),
+            from_email=None,
+            recipient_list=[person.email for person in recipients],
+        )
+    except Exception:  # any mail failure: give the claim back so the next run tries again
+        logger.exception("Risk alert %s: escalation not sent", alert.public_id)
+        RiskAlert.objects.filter(pk=alert.pk, escalated_at=now).update(escalated_at=None)
+        return False
+    told = [str(person.public_id) for person in recipients]
+    with transaction.atomic():
+        RiskAlert.objects.filter(pk=alert.pk).update(escalated_to=told)
+        record(
+            action="risk_alert.escalated",
+            client=alert.client,
+            target=alert,
+            detail={"hours": hours, "to": told},
+        )
+    return True
+
+
 @transaction.atomic
 def acknowledge_alert(*, request: HttpRequest, alert: RiskAlert, note: str) -> bool:
     """Close an open alert with the clinician's note. Return False if it was already closed."""
@@ -224,6 +309,9 @@ class Presentation:
     instructions: str
     items: list[str]
     labels: list[str]
+    # False when the items are only "Item 1", "Item 2"…: fit for paper entry by a clinician
+    # holding the licensed form, never for a client to answer (H-005).
+    has_wording: bool = True
 
 
 def _labels(definition: Definition) -> list[str]:
@@ -250,7 +338,31 @@ def presentation_for(definition: Definition, organisation: Organisation) -> Pres
         instructions="Answer each item with the number that fits best.",
         items=[f"Item {item.number}" for item in definition.items],
         labels=_labels(definition),
+        has_wording=False,
     )
+
+
+def answerable_online(organisation_id: int, keys: Iterable[str]) -> set[str]:
+    """Return those of `keys` that a client of the organisation can answer online.
+
+    A measure qualifies if its wording ships, or if it is scoring only and the organisation has
+    imported wording for every item (the test `presentation_for` applies). One query, and none
+    when every key ships with its wording. Unknown keys never qualify.
+    """
+    definitions = load_definitions()
+    known = [definitions[key] for key in set(keys) if key in definitions]
+    ready = {d.key for d in known if d.includes_wording}
+    scoring_only = {d.key for d in known if not d.includes_wording}
+    if scoring_only:
+        imported = MeasureWording.objects.filter(
+            organisation_id=organisation_id, measure_key__in=scoring_only
+        ).values_list("measure_key", "items")
+        ready |= {
+            key
+            for key, items in imported
+            if isinstance(items, list) and len(items) == definitions[key].item_count
+        }
+    return ready
 
 
 @transaction.atomic

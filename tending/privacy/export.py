@@ -159,6 +159,7 @@ def _measures(client: ClientProfile) -> tuple[list[dict[str, Any]], list[dict[st
                 "created_at",
                 "acknowledged_at",
                 "acknowledgement",
+                "escalated_at",
             )
             if alert
             else None

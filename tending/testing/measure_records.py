@@ -6,9 +6,10 @@ import uuid
 
 from django.test import RequestFactory
 
+from tending.accounts.models import Organisation
 from tending.measures.definitions import get_definition
-from tending.measures.models import MeasureRequest, Response, RiskAlert
-from tending.measures.services import submit_response
+from tending.measures.models import MeasureRequest, MeasureWording, Response, RiskAlert
+from tending.measures.services import import_wording, submit_response
 from tending.testing.personas import World
 
 PHQ9_POSITIVE: dict[int, int | None] = {
@@ -49,3 +50,18 @@ def measure_records(world: World) -> dict[str, object]:
         "response_a": response,
         "alert_a": RiskAlert.objects.get(response=response),
     }
+
+
+def import_licensed_wording(organisation: Organisation, key: str) -> MeasureWording:
+    """Import made-up 'licensed' wording for a scoring-only measure, as the CLI would."""
+    definition = get_definition(key)
+    return import_wording(
+        organisation=organisation,
+        definition=definition,
+        data={
+            "licence": "Used with written permission (test)",
+            "instructions": f"Licensed {definition.short_title} instructions",
+            "labels": [f"Licensed answer {n}" for n in range(len(definition.scale.labels))],
+            "items": [f"Licensed {key} item {n}" for n in range(1, definition.item_count + 1)],
+        },
+    )

@@ -24,7 +24,7 @@ from tending.accounts.forms import (
     OrganisationForm,
     StaffInvitationForm,
 )
-from tending.accounts.models import Invitation, Membership, Organisation
+from tending.accounts.models import Invitation, Membership, Organisation, User
 from tending.accounts.services import (
     MemberHasClients,
     deactivate_member,
@@ -58,14 +58,45 @@ def organisation_settings(request: HttpRequest) -> HttpResponse:
             for f in formset.forms
             if f not in deleted and (f.instance.pk or f.has_changed())
         ]
-        update_organisation(
-            request=request, organisation=form.instance, contacts=kept, removed=removed
-        )
+        with transaction.atomic():
+            update_organisation(
+                request=request, organisation=form.instance, contacts=kept, removed=removed
+            )
+            _save_cover(
+                request,
+                form.instance,
+                list(form.cleaned_data["cover_clinicians"]),
+                hours_changed=form.initial["escalation_hours"]
+                != form.cleaned_data["escalation_hours"],
+            )
         messages.success(request, "Settings saved. Clients see the new contacts straight away.")
         return redirect("organisation_settings")
     status = 400 if request.method == "POST" else 200
-    context = {"form": form, "formset": formset}
+    context = {
+        "form": form,
+        "formset": formset,
+        "escalated": organisation.active_cover().exists(),
+    }
     return render(request, "accounts/organisation_settings.html", context, status=status)
+
+
+def _save_cover(
+    request: HttpRequest, organisation: Organisation, people: list[User], *, hours_changed: bool
+) -> None:
+    """Name who is told about risk alerts left unacknowledged, and audit any change."""
+    before = set(organisation.cover_clinicians.values_list("pk", flat=True))
+    organisation.cover_clinicians.set(people)
+    if hours_changed or before != {person.pk for person in people}:
+        record(
+            action="organisation.escalation_updated",
+            request=request,
+            organisation=organisation,
+            target=organisation,
+            detail={
+                "hours": organisation.escalation_hours,
+                "cover": sorted(str(person.public_id) for person in people),
+            },
+        )
 
 
 def _members_page(request: HttpRequest, form: StaffInvitationForm, status: int) -> HttpResponse:

@@ -19,6 +19,9 @@ from tending.assignments.models import Assignment
 from tending.assignments.schedules import describe, local_today
 from tending.assignments.services import adherence, done_times, save_assignment, set_status
 from tending.audit.services import record
+from tending.measures.definitions import get_definition, load_definitions
+from tending.measures.forms import needs_wording_error
+from tending.measures.services import NotAnswerableOnline, answerable_online
 from tending.practices.models import Practice
 from tending.practices.services import practices_for
 
@@ -43,11 +46,23 @@ def client_assignments(request: HttpRequest, client_id: UUID) -> HttpResponse:
     record(action="client.homework_viewed", request=request, client=client, target=client)
     now = timezone.now()
     done = done_times(client, now - timedelta(weeks=7))  # once for every assignment below
-    rows = [
-        {"assignment": a, "when": describe(a.schedule()), "weeks": adherence(a, now, done=done)}
-        for a in Assignment.objects.filter(client=client)
+    assignments = list(
+        Assignment.objects.filter(client=client)
         .select_related("practice", "client")
         .prefetch_related("history")
+    )
+    # No query unless a scoring-only questionnaire is set (H-005).
+    online = answerable_online(
+        client.organisation_id, {a.measure_key for a in assignments if a.measure_key}
+    )
+    rows = [
+        {
+            "assignment": a,
+            "when": describe(a.schedule()),
+            "weeks": adherence(a, now, done=done),
+            "needs_wording": bool(a.measure_key) and a.measure_key not in online,
+        }
+        for a in assignments
     ]
     context = {"client": client, "rows": rows}
     return render(request, "assignments/client_assignments.html", context)
@@ -64,20 +79,43 @@ def _form_page(
         client_today = local_today(timezone.now(), client.time_zone)
         initial = {"start_date": client_today, "repeat": "daily", "interval": 1}
     initial["token"] = uuid.uuid4()
+    answerable = answerable_online(client.organisation_id, load_definitions())
     form = AssignmentForm(
-        data, initial=initial, practices=_practice_choices(client), time_zone=client.time_zone
+        data,
+        initial=initial,
+        practices=_practice_choices(client),
+        time_zone=client.time_zone,
+        answerable=answerable,
     )
     if request.method == "POST" and form.is_valid():
-        saved = save_assignment(
-            request=request,
-            clinician=request.membership.user,  # type: ignore[attr-defined]
-            client=client,
-            assignment=assignment,
-            values=form.values(_practice_lookup(client)),
-        )
-        messages.success(request, f"Saved: {saved.title}, {describe(saved.schedule()).lower()}.")
-        return redirect("client_assignments", client_id=client.public_id)
-    context = {"client": client, "form": form, "assignment": assignment}
+        values = form.values(_practice_lookup(client))
+        try:
+            saved = save_assignment(
+                request=request,
+                clinician=request.membership.user,  # type: ignore[attr-defined]
+                client=client,
+                assignment=assignment,
+                values=values,
+            )
+        except NotAnswerableOnline:  # its wording was removed since the form was checked
+            form.add_error("what", needs_wording_error(get_definition(values["measure_key"])))
+        else:
+            done = describe(saved.schedule()).lower()
+            messages.success(request, f"Saved: {saved.title}, {done}.")
+            return redirect("client_assignments", client_id=client.public_id)
+    cannot_send = (
+        needs_wording_error(get_definition(assignment.measure_key))
+        if assignment is not None
+        and assignment.measure_key
+        and assignment.measure_key not in answerable
+        else None
+    )
+    context = {
+        "client": client,
+        "form": form,
+        "assignment": assignment,
+        "cannot_send": cannot_send,
+    }
     return render(
         request, "assignments/assignment_form.html", context, status=400 if form.errors else 200
     )

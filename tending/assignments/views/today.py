@@ -24,7 +24,9 @@ from tending.assignments.services import (
     done_times,
 )
 from tending.audit.services import record
+from tending.measures.definitions import get_definition
 from tending.measures.models import MeasureRequest
+from tending.measures.services import answerable_online
 
 
 @client_required
@@ -41,7 +43,8 @@ def today(request: HttpRequest) -> HttpResponse:
     this_week: list[dict[str, Any]] = [
         {"assignment": assignment, "week": adherence(assignment, now, weeks=1, done=done)[0]}
         for assignment in assignments
-        if assignment not in agenda.paused_for_safety  # resting: never counted against anyone
+        # Resting, or not answerable online: never counted against anyone.
+        if assignment not in agenda.paused_for_safety and assignment not in agenda.needs_wording
     ]
     context = {
         "profile": profile,
@@ -72,6 +75,10 @@ def homework_questionnaire(request: HttpRequest, assignment_id: UUID) -> HttpRes
             request, "That questionnaire is not open now. It will be on Today when it is."
         )
         return redirect("today")
+    if not answerable_online(profile.organisation_id, [assignment.measure_key]):
+        # Set before its licensed wording was required, or the wording was removed (H-005).
+        context = {"definition": get_definition(assignment.measure_key)}
+        return render(request, "measures/questionnaire_unavailable.html", context)
     asked = MeasureRequest.objects.filter(
         client=profile, measure_key=assignment.measure_key, completed_at=None
     ).first() or MeasureRequest.objects.create(

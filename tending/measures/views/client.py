@@ -43,6 +43,13 @@ def questionnaire_take(request: HttpRequest, request_id: UUID) -> HttpResponse:
         return redirect(done) if done else redirect("questionnaire_list")
     definition = get_definition(asked.measure_key)
     presentation = presentation_for(definition, profile.organisation)
+    if not presentation.has_wording:
+        # Never "Item 1", "Item 2"… for a client to guess at (H-005): asked for before the
+        # control, or the licensed wording was removed. The clinician sees it cannot be
+        # answered online and can enter it from paper; a POST here saves nothing.
+        context = {"definition": definition, "asked": asked}
+        status = 200 if request.method == "GET" else 409
+        return render(request, "measures/questionnaire_unavailable.html", context, status=status)
     form = QuestionnaireForm(
         request.POST if request.method == "POST" else None,
         initial={"token": uuid.uuid4()},

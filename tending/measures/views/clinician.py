@@ -11,15 +11,29 @@ from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
-from tending.accounts.access import caseload_for, clinician_required, get_client_for_user
+from tending.accounts.access import (
+    caseload_for,
+    clinician_required,
+    cover_membership,
+    get_client_for_user,
+)
+from tending.accounts.models import ClientProfile
 from tending.audit.services import record
 from tending.measures import fhir
 from tending.measures.definitions import Definition, get_definition, load_definitions
-from tending.measures.forms import AcknowledgeForm, QuestionnaireForm, RequestForm
+from tending.measures.forms import (
+    NEEDS_WORDING,
+    AcknowledgeForm,
+    QuestionnaireForm,
+    RequestForm,
+    needs_wording_error,
+)
 from tending.measures.models import MeasureRequest, Response, RiskAlert
 from tending.measures.reliable_change import ChangeError, classify_change
 from tending.measures.services import (
+    NotAnswerableOnline,
     acknowledge_alert,
+    answerable_online,
     presentation_for,
     request_measure,
     submit_response,
@@ -60,6 +74,17 @@ def _history(responses: list[Response], definition: Definition) -> list[dict[str
 @clinician_required
 def client_measures(request: HttpRequest, client_id: UUID) -> HttpResponse:
     client = get_client_for_user(request, client_id)
+    answerable = answerable_online(client.organisation_id, load_definitions())
+    return _measures_page(request, client, RequestForm(answerable=answerable), answerable)
+
+
+def _measures_page(
+    request: HttpRequest,
+    client: ClientProfile,
+    request_form: RequestForm,
+    answerable: set[str],
+    status: int = 200,
+) -> HttpResponse:
     record(action="client.measures_viewed", request=request, client=client, target=client)
     responses = list(Response.objects.filter(client=client).order_by("completed_at", "id"))
     definitions = load_definitions()
@@ -68,40 +93,50 @@ def client_measures(request: HttpRequest, client_id: UUID) -> HttpResponse:
         definition = definitions[key]
         own = [r for r in responses if r.measure_key == key]
         measures.append({"definition": definition, "rows": _history(own, definition)})
+    waiting = [
+        {"request": asked, "online": asked.measure_key in answerable}
+        for asked in MeasureRequest.objects.filter(client=client, completed_at=None)
+    ]
     context = {
         "client": client,
         "measures": measures,
         "alerts": RiskAlert.objects.filter(client=client, acknowledged_at=None),
-        "request_form": RequestForm(),
-        "waiting": MeasureRequest.objects.filter(client=client, completed_at=None),
+        "request_form": request_form,
+        "waiting": waiting,
         "definitions": sorted(definitions.values(), key=lambda d: d.short_title),
+        "needs_wording": NEEDS_WORDING,
     }
-    return render(request, "measures/client_measures.html", context)
+    return render(request, "measures/client_measures.html", context, status=status)
 
 
 @require_POST
 @clinician_required
 def measure_request(request: HttpRequest, client_id: UUID) -> HttpResponse:
     client = get_client_for_user(request, client_id)
-    form = RequestForm(request.POST)
+    answerable = answerable_online(client.organisation_id, load_definitions())
+    form = RequestForm(request.POST, answerable=answerable)
     if form.is_valid():
         definition = _definition_or_404(form.cleaned_data["measure"])
-        _, created = request_measure(
-            request=request,
-            clinician=request.membership.user,  # type: ignore[attr-defined]
-            client=client,
-            definition=definition,
-            show_summary=form.cleaned_data["show_summary"],
-        )
-        messages.success(
-            request,
-            f"{client.name} will see the {definition.short_title} on their Today page."
-            if created
-            else f"The {definition.short_title} is already waiting for {client.name}.",
-        )
-    else:
-        messages.error(request, "Choose a questionnaire.")
-    return redirect("client_measures", client_id=client.public_id)
+        try:
+            _, created = request_measure(
+                request=request,
+                clinician=request.membership.user,  # type: ignore[attr-defined]
+                client=client,
+                definition=definition,
+                show_summary=form.cleaned_data["show_summary"],
+            )
+        except NotAnswerableOnline:  # its wording was removed since the form was checked
+            form.add_error("measure", needs_wording_error(definition))
+        else:
+            messages.success(
+                request,
+                f"{client.name} will see the {definition.short_title} on their Today page."
+                if created
+                else f"The {definition.short_title} is already waiting for {client.name}.",
+            )
+            return redirect("client_measures", client_id=client.public_id)
+    # Refused: the page again, with what was chosen and why it cannot be sent.
+    return _measures_page(request, client, form, answerable, status=400)
 
 
 @clinician_required
@@ -117,6 +152,14 @@ def paper_entry(request: HttpRequest, client_id: UUID, measure_key: str) -> Http
         all_required=False,
     )
     if request.method == "POST" and form.is_valid():
+        # A request the client cannot answer online (no licensed wording) is answered here.
+        unanswerable = (
+            None
+            if presentation.has_wording
+            else MeasureRequest.objects.filter(
+                client=client, measure_key=definition.key, completed_at=None
+            ).first()
+        )
         response, _ = submit_response(
             request=request,
             client=client,
@@ -125,6 +168,7 @@ def paper_entry(request: HttpRequest, client_id: UUID, measure_key: str) -> Http
             token=form.cleaned_data["token"],
             entered_by=request.user,  # type: ignore[arg-type]
             source=Response.Source.PAPER,
+            measure_request=unanswerable,
         )
         if not response.complete:
             messages.warning(request, "Saved as incomplete: unanswered items mean no total.")
@@ -141,21 +185,30 @@ def paper_entry(request: HttpRequest, client_id: UUID, measure_key: str) -> Http
     return render(request, "measures/paper_entry.html", context, status=status)
 
 
-def _alert_for(request: HttpRequest, alert_id: UUID) -> RiskAlert:
-    alert = (
-        RiskAlert.objects.select_related("client", "response")
-        .filter(public_id=alert_id, client__in=caseload_for(request))
-        .first()
-    )
-    if alert is None:
-        raise Http404
-    return alert
+def _alert_for(request: HttpRequest, alert_id: UUID) -> tuple[RiskAlert, bool]:
+    """Return the alert and whether it is seen as cover (escalated to this clinician), or 404."""
+    alerts = RiskAlert.objects.select_related("client", "response").filter(public_id=alert_id)
+    alert = alerts.filter(client__in=caseload_for(request)).first()
+    if alert is not None:
+        return alert, False
+    cover = cover_membership(request)
+    if cover is not None:
+        alert = alerts.filter(client__organisation_id=cover.organisation_id).first()
+        if alert is not None and alert.was_escalated_to(cover.user):
+            return alert, True
+    raise Http404
 
 
 @clinician_required
 def risk_alert_detail(request: HttpRequest, alert_id: UUID) -> HttpResponse:
-    alert = _alert_for(request, alert_id)
-    record(action="risk_alert.viewed", request=request, client=alert.client, target=alert)
+    alert, as_cover = _alert_for(request, alert_id)
+    record(
+        action="risk_alert.viewed",
+        request=request,
+        client=alert.client,
+        target=alert,
+        detail={"as_cover": True} if as_cover else None,
+    )
     definition = get_definition(alert.measure_key)
     presentation = presentation_for(definition, alert.client.organisation)
     items = [
@@ -173,8 +226,16 @@ def risk_alert_detail(request: HttpRequest, alert_id: UUID) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         if acknowledge_alert(request=request, alert=alert, note=form.cleaned_data["note"]):
             messages.success(request, "Alert acknowledged.")
+        if as_cover:  # the client's other pages are not theirs to open
+            return redirect(alert)
         return redirect("client_measures", client_id=alert.client.public_id)
-    context = {"alert": alert, "definition": definition, "items": items, "form": form}
+    context = {
+        "alert": alert,
+        "definition": definition,
+        "items": items,
+        "form": form,
+        "as_cover": as_cover,
+    }
     return render(request, "measures/risk_alert.html", context, status=400 if form.errors else 200)
 
 
