@@ -83,7 +83,7 @@ $(VENV)/.installed-bench: pyproject.toml constraints.txt | $(VENV)/.installed-te
 # The isolation properties with 500 examples each instead of CI's 25.
 verify: $(VENV)/.installed-test scan-tools $(VENV)/.installed-bench
 	$(BIN)/python -m bench.scan
-	$(BIN)/python -m bench.load
+	$(BIN)/python -m bench.load --duration 600  # T41: ten minutes a database
 	TENDING_FAULTS_HEAVY=1 TENDING_FAULT_ROUNDS=10 TENDING_FAULT_WRITES=150 \
 		$(BIN)/pytest -p no:cacheprovider -n 0 -s tests/faults
 	TENDING_HYPOTHESIS_EXAMPLES=500 $(BIN)/pytest -p no:cacheprovider -n 0 tests/test_access_properties.py
