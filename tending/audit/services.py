@@ -22,7 +22,7 @@ from contextlib import contextmanager
 from typing import Any, Protocol
 from uuid import UUID
 
-from django.db import connections, router, transaction
+from django.db import connections, router
 from django.db.backends.base.base import BaseDatabaseWrapper
 from django.http import HttpRequest
 
@@ -75,6 +75,8 @@ def record(
     connection = connections[router.db_for_write(AuditEvent)]
     if connection.in_atomic_block:
         insert(event)  # commits, durably, with the change it describes
+    elif connection.vendor == "postgresql":
+        insert(event, flush_later=True)
     else:
         with _flushed_soon(connection):
             insert(event)
@@ -83,13 +85,7 @@ def record(
 
 @contextmanager
 def _flushed_soon(connection: BaseDatabaseWrapper) -> Iterator[None]:
-    """Commit what runs inside without waiting for the disk (see the module's docstring)."""
-    if connection.vendor == "postgresql":
-        with transaction.atomic(using=connection.alias):
-            with connection.cursor() as cursor:
-                cursor.execute("SET LOCAL synchronous_commit TO OFF")
-            yield
-        return
+    """On SQLite, commit what runs inside without waiting for the disk (see the docstring)."""
     if connection.vendor != "sqlite":
         yield
         return

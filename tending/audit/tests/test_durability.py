@@ -9,7 +9,9 @@ the database the suite runs on.
 from __future__ import annotations
 
 import threading
+import time
 
+import pytest
 from django.db import connection, transaction
 
 from tending.audit.models import AuditEvent
@@ -59,3 +61,34 @@ def test_a_page_view_is_committed_at_once_and_changes_stay_fully_durable(committ
         assert _durability() == full  # inside a change: nothing is relaxed
     assert _seen_from_another_connection(changed.public_id)
     assert _durability() == full
+
+
+def _wal_syncs() -> int:
+    time.sleep(1.5)  # backends report their statistics at most once a second, when idle
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_stat_clear_snapshot()")
+        cursor.execute("SELECT wal_sync FROM pg_stat_wal")
+        return int(cursor.fetchone()[0])
+
+
+@pytest.mark.skipif(
+    connection.vendor != "postgresql", reason="pg_stat_wal counts PostgreSQL's own disk flushes"
+)
+def test_on_postgresql_page_views_do_not_each_wait_for_a_disk_flush_and_changes_do(committed, rf):
+    world = build_world()
+    request = rf.get("/")
+    request.user = world.clinician_a
+
+    before = _wal_syncs()
+    for _ in range(40):
+        record(action="client.progress_viewed", request=request, client=world.client_a)
+    views = _wal_syncs() - before
+
+    before = _wal_syncs()
+    for _ in range(40):
+        with transaction.atomic():
+            record(action="journal.entry_saved", request=request, client=world.client_a)
+    changes = _wal_syncs() - before
+
+    assert changes >= 40  # each change was on disk before it was acknowledged
+    assert views < 20  # the WAL writer flushed page views in batches
