@@ -22,6 +22,8 @@ from django.db.models.fields.related import ForeignObjectRel
 M = TypeVar("M", bound=models.Model)
 
 Converter = Callable[[Any, Any, Any], Any]
+# (column index, the converters to apply in order, the column they are for)
+Converters = tuple[tuple[int, tuple[Converter, ...], Any], ...]
 
 
 @dataclass(frozen=True)
@@ -31,7 +33,7 @@ class _Part:
     model: type[models.Model]
     start: int
     attnames: tuple[str, ...]
-    converters: tuple[tuple[int, tuple[Converter, ...], Any], ...]
+    converters: Converters
     parent: int | None  # index of the part it hangs from
     cache_name: str  # the name it is cached under on the parent
     reverse_cache_name: str  # the name the parent is cached under on it ("" if none)
@@ -49,21 +51,39 @@ _inserts: dict[
 ] = {}
 
 
-def _columns(
-    connection: Any, model: type[models.Model], alias: str, start: int
-) -> tuple[list[str], tuple[str, ...], tuple[tuple[int, tuple[Converter, ...], Any], ...]]:
-    fields = model._meta.concrete_fields
-    quote = connection.ops.quote_name
-    select = [f"{quote(alias)}.{quote(field.column)}" for field in fields]
-    converters = []
+_value_converters: dict[tuple[str, tuple[models.Field[Any, Any], ...]], Converters] = {}
+
+
+def _converters(
+    connection: Any, fields: Sequence[models.Field[Any, Any]], alias: str | None, start: int
+) -> Converters:
+    """The ORM's converters for columns `start`, `start + 1`, ... coming from `fields`."""
+    found = []
     for offset, field in enumerate(fields):
-        column = field.get_col(alias)
+        column = field.get_col(alias or field.model._meta.db_table)
         functions = tuple(
             connection.ops.get_db_converters(column) + field.get_db_converters(connection)  # type: ignore[attr-defined]
         )
         if functions:
-            converters.append((start + offset, functions, column))
-    return select, tuple(field.attname for field in fields), tuple(converters)
+            found.append((start + offset, functions, column))
+    return tuple(found)
+
+
+def _convert(row: list[Any], converters: Converters, connection: Any) -> None:
+    """Turn the raw values in `row` into what the ORM would return, in place."""
+    for index, functions, column in converters:
+        for function in functions:
+            row[index] = function(row[index], column, connection)
+
+
+def _columns(
+    connection: Any, model: type[models.Model], alias: str, start: int
+) -> tuple[list[str], tuple[str, ...], Converters]:
+    fields = model._meta.concrete_fields
+    quote = connection.ops.quote_name
+    select = [f"{quote(alias)}.{quote(field.column)}" for field in fields]
+    converters = _converters(connection, fields, alias, start)
+    return select, tuple(field.attname for field in fields), converters
 
 
 def _plan(connection: Any, model: type[models.Model], where: str, joins: Sequence[str]) -> _Plan:
@@ -136,11 +156,7 @@ def fetch_one(
     row = list(row)
     instances: list[models.Model | None] = []
     for part in plan.parts:
-        for index, functions, column in part.converters:
-            value = row[index]
-            for function in functions:
-                value = function(value, column, connection)
-            row[index] = value
+        _convert(row, part.converters, connection)
         values = row[part.start : part.start + len(part.attnames)]
         pk_index = part.attnames.index(part.model._meta.pk.attname)
         if part.parent is not None and values[pk_index] is None:
@@ -166,23 +182,17 @@ def fetch_values(
     comes back as the ORM would return it (a UUID, an aware datetime, decrypted text).
     """
     connection = connections[using]
-    converters = []
-    for index, field in enumerate(fields):
-        column = field.get_col(field.model._meta.db_table)
-        functions = connection.ops.get_db_converters(column) + field.get_db_converters(connection)  # type: ignore[attr-defined]
-        if functions:
-            converters.append((index, functions, column))
+    key = (connection.vendor, tuple(fields))
+    converters = _value_converters.get(key)
+    if converters is None:
+        converters = _value_converters[key] = _converters(connection, fields, None, 0)
     with connection.cursor() as cursor:
         cursor.execute(sql, list(params))
         rows = cursor.fetchall()
-    if not converters:
-        return [tuple(row) for row in rows]
     converted = []
     for row in rows:
         values = list(row)
-        for index, functions, column in converters:
-            for function in functions:
-                values[index] = function(values[index], column, connection)
+        _convert(values, converters, connection)
         converted.append(tuple(values))
     return converted
 
