@@ -86,8 +86,15 @@ def _columns(
     return select, tuple(field.attname for field in fields), converters
 
 
-def _plan(connection: Any, model: type[models.Model], where: str, joins: Sequence[str]) -> _Plan:
-    key = (connection.vendor, model, where, tuple(joins))
+def _plan(
+    connection: Any,
+    model: type[models.Model],
+    where: str,
+    joins: Sequence[str],
+    join_on: tuple[tuple[str, str], ...] = (),
+) -> _Plan:
+    key = (connection.vendor, model, where, tuple(joins), join_on)
+    conditions = dict(join_on)
     plan = _plans.get(key)
     if plan is not None:
         return plan
@@ -104,12 +111,16 @@ def _plan(connection: Any, model: type[models.Model], where: str, joins: Sequenc
         field = parent.model._meta.get_field(name)
         alias = f"t{len(parts)}"
         if isinstance(field, ForeignObjectRel):  # a reverse one-to-one, e.g. user.membership
+            if not field.one_to_one and path not in conditions:
+                raise TypeError(f"{path} is many rows: pick one with join_on")
             related: type[models.Model] = field.related_model  # type: ignore[assignment]
             on = (
                 f"{quote(alias)}.{quote(field.field.column)} = "
                 f"{quote(parent_alias)}.{quote(parent.model._meta.pk.column)}"
             )
             cache_name, reverse_name = field.cache_name, field.field.cache_name
+            if not field.one_to_one:  # one row of a reverse foreign key, cached under its path
+                cache_name, reverse_name = path, ""
         else:  # a forward foreign key or one-to-one
             if not isinstance(field, models.ForeignKey):
                 raise TypeError(f"{path} is not a foreign key or a one-to-one")
@@ -126,6 +137,8 @@ def _plan(connection: Any, model: type[models.Model], where: str, joins: Sequenc
             _Part(related, start, attnames, converters, parent_index, cache_name, reverse_name)
         )
         select += columns
+        if path in conditions:
+            on = f"{on} AND ({conditions[path]})"
         sql_from.append(f"LEFT JOIN {quote(related._meta.db_table)} {quote(alias)} ON {on}")
         known[path] = len(parts) - 1
     # Names come from the models; `where` is the caller's constant SQL; values are parameters.
@@ -136,7 +149,12 @@ def _plan(connection: Any, model: type[models.Model], where: str, joins: Sequenc
 
 
 def fetch_one(
-    model: type[M], where: str, params: Sequence[Any], *, joins: Sequence[str] = ()
+    model: type[M],
+    where: str,
+    params: Sequence[Any],
+    *,
+    joins: Sequence[str] = (),
+    join_on: tuple[tuple[str, str], ...] = (),
 ) -> M | None:
     """Return the first row of `model` matching `where`, with `joins` loaded as select_related.
 
@@ -144,10 +162,15 @@ def fetch_one(
     of `joins`), with `%s` placeholders for `params`; write it as a constant, never from input.
     Params are prepared as the ORM would be for the column they are compared with only if the
     caller does so: pass UUIDs through `uuid_param`.
+
+    `join_on` adds a constant condition to a join's ON clause, as (path, SQL) pairs; their
+    placeholders' values come first in `params`, in the order of `joins`. It is what lets a
+    join follow a reverse foreign key to at most one row (the user's device with a given id);
+    that row, or None, is left in the parent's `_state.fields_cache` under the path's name.
     """
     alias = router.db_for_read(model)
     connection = connections[alias]
-    plan = _plan(connection, model, where, joins)
+    plan = _plan(connection, model, where, joins, join_on)
     with connection.cursor() as cursor:
         cursor.execute(plan.sql, list(params))
         row = cursor.fetchone()

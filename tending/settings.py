@@ -205,6 +205,13 @@ def _databases() -> dict[str, dict[str, Any]]:
         raise ImproperlyConfigured("DATABASE_URL must be a postgres:// or sqlite:// address.")
     if url and not url.startswith("sqlite"):
         config = dj_database_url.parse(url, conn_max_age=600, conn_health_checks=True)
+        # Django's backend with a health check that needs no round trip while a worker is
+        # busy (tending/postgresql/base.py).
+        config["ENGINE"] = "tending.postgresql"
+        # Values are sent apart from the SQL, so a query run again is not parsed and planned
+        # again: psycopg prepares a statement on the server once a connection has run it
+        # five times (prepare_threshold), and every page runs the same few queries.
+        config["OPTIONS"] = {**config.get("OPTIONS", {}), "server_side_binding": True}
         return {"default": dict(config)}
     name = Path(dj_database_url.parse(url)["NAME"]) if url else DATA_DIR / "tending.sqlite3"
     return {

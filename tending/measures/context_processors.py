@@ -31,39 +31,45 @@ class BannerAlert:
         return "high" if self.priority == "high" else "standard"
 
 
+def open_alerts_for(membership: Any) -> list[BannerAlert]:
+    """The open risk alerts of a clinician's own clients, high priority first, then oldest."""
+    from tending.accounts.models import ClientProfile
+    from tending.measures.models import RiskAlert
+
+    # A narrow query in plain SQL (tending/fastsql.py): this runs on most staff pages, so it
+    # fetches only what the banner shows, and is sorted here.
+    rows = fetch_values(
+        _banner_sql(),
+        [membership.organisation_id, membership.user_id],
+        [
+            RiskAlert._meta.get_field("public_id"),
+            RiskAlert._meta.get_field("priority"),
+            RiskAlert._meta.get_field("created_at"),
+            ClientProfile._meta.get_field("name"),
+        ],
+        using=router.db_for_read(RiskAlert),
+    )
+    banner = [
+        BannerAlert(public_id, priority, created_at, name)
+        for public_id, priority, created_at, name in rows
+    ]
+    banner.sort(key=lambda alert: (alert.priority != RiskAlert.Priority.HIGH, alert.created_at))
+    return banner
+
+
 def measures_waiting(request: HttpRequest) -> dict[str, Any]:
     """Give staff pages, lazily, the clinician's open risk alerts for the banner.
 
-    Lives here, not in accounts, so that accounts never depends on measures.
+    Lives here, not in accounts, so that accounts never depends on measures. A view that
+    already knows the alerts (the report pages, from their revision-keyed caches) puts
+    `open_risk_alerts` in its own context, which wins over this one.
     """
 
     def alerts() -> list[Any]:
         from tending.accounts.access import staff_membership
-        from tending.accounts.models import ClientProfile
-        from tending.measures.models import RiskAlert
 
         membership = staff_membership(request, "clinician")
-        if membership is None:
-            return []
-        # A narrow query in plain SQL (tending/fastsql.py): this runs on every staff page, so
-        # it fetches only what the banner shows, and is sorted below (high first, then oldest).
-        rows = fetch_values(
-            _banner_sql(),
-            [membership.organisation_id, membership.user_id],
-            [
-                RiskAlert._meta.get_field("public_id"),
-                RiskAlert._meta.get_field("priority"),
-                RiskAlert._meta.get_field("created_at"),
-                ClientProfile._meta.get_field("name"),
-            ],
-            using=router.db_for_read(RiskAlert),
-        )
-        banner = [
-            BannerAlert(public_id, priority, created_at, name)
-            for public_id, priority, created_at, name in rows
-        ]
-        banner.sort(key=lambda alert: (alert.priority != RiskAlert.Priority.HIGH, alert.created_at))
-        return banner
+        return [] if membership is None else open_alerts_for(membership)
 
     return {
         "open_risk_alerts": SimpleLazyObject(alerts),

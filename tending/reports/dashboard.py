@@ -38,6 +38,8 @@ CACHE_SECONDS = 120
 # on every request). Keys carry the caseload revision, so a change is never served stale.
 _computed: OrderedDict[str, tuple[datetime, list[Row]]] = OrderedDict()
 _COMPUTED_LIMIT = 200
+# The banner alone, for report pages other than the dashboard, under the same keys.
+_banners: OrderedDict[str, tuple[datetime, list[BannerAlert]]] = OrderedDict()
 PAGE_SIZE = 50
 
 # Most concerning first, for sorting by change.
@@ -298,8 +300,7 @@ def dashboard_rows(
 
     `clinician` is the clinician's public id: row ids can be reused after a delete, UUIDs not.
     """
-    today = schedules.local_today(now, "UTC")
-    key = f"{clinician}:{revision}:{today.isoformat()}"
+    key = _key(clinician, revision, now)
     held = _computed.get(key)
     if held is not None and held[0] > now:
         return held[1]
@@ -309,3 +310,31 @@ def dashboard_rows(
     while len(_computed) > _COMPUTED_LIMIT:
         _computed.popitem(last=False)
     return rows
+
+
+def _key(clinician: str, revision: int, now: datetime) -> str:
+    return f"{clinician}:{revision}:{schedules.local_today(now, 'UTC').isoformat()}"
+
+
+def cached_banner(
+    clinician: str, revision: int, now: datetime, load: Callable[[], list[BannerAlert]]
+) -> list[BannerAlert]:
+    """The staff banner's alerts under a caseload revision: from the dashboard's rows if they
+    are held, else from `load` (kept as long as rows would be).
+
+    Every change to an alert or to the caseload moves the revision (see signals.py), so a
+    banner kept under it is never staler than the dashboard's own.
+    """
+    key = _key(clinician, revision, now)
+    rows = _computed.get(key)
+    if rows is not None and rows[0] > now:
+        return banner_alerts(rows[1])
+    held = _banners.get(key)
+    if held is not None and held[0] > now:
+        return held[1]
+    alerts = load()
+    _banners[key] = (now + timedelta(seconds=CACHE_SECONDS), alerts)
+    _banners.move_to_end(key)
+    while len(_banners) > _COMPUTED_LIMIT:
+        _banners.popitem(last=False)
+    return alerts

@@ -45,3 +45,21 @@ def current_number(model: type[ClientRevision] | type[CaseloadRevision], key: in
         cursor.execute(f"SELECT number FROM {table} WHERE {column} = %s", [key])  # noqa: S608  # nosec B608
         row = cursor.fetchone()
     return int(row[0]) if row else 0
+
+
+def current_numbers(client: int, clinician: int) -> tuple[int, int]:
+    """A client's revision and a clinician's caseload revision, in one query (0 if none yet)."""
+    from django.db import connection
+
+    quote = connection.ops.quote_name
+    clients, caseloads = ClientRevision._meta, CaseloadRevision._meta
+    sql = (
+        f"SELECT (SELECT number FROM {quote(clients.db_table)}"  # noqa: S608  # nosec B608
+        f" WHERE {quote(clients.pk.column)} = %s),"
+        f" (SELECT number FROM {quote(caseloads.db_table)}"
+        f" WHERE {quote(caseloads.pk.column)} = %s)"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [client, clinician])
+        row = cursor.fetchone()
+    return int(row[0] or 0), int(row[1] or 0)

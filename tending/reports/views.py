@@ -23,10 +23,11 @@ from tending.accounts.models import ClientProfile
 from tending.accounts.throttling import rate_limited
 from tending.assignments import schedules
 from tending.audit.services import record
+from tending.measures.context_processors import open_alerts_for
 from tending.reports import dashboard as board
 from tending.reports import exports, layers
 from tending.reports.forms import PeriodForm
-from tending.reports.models import CaseloadRevision, ClientRevision, current_number
+from tending.reports.models import CaseloadRevision, current_number, current_numbers
 from tending.reports.progress import DEFAULT_PERIOD, PERIODS, gather
 
 PROGRESS_CACHE_SECONDS = 600
@@ -89,7 +90,16 @@ def client_progress(request: HttpRequest, client_id: UUID) -> HttpResponse:
         detail={"period": period, "start": start.isoformat() if start else ""},
     )
     now = timezone.now()
+    membership = request.membership  # type: ignore[attr-defined]
+    client_revision, caseload_revision = current_numbers(client.pk, membership.user_id)
     context = {
+        # The staff banner, kept under the caseload's revision (no query while it holds).
+        "open_risk_alerts": board.cached_banner(
+            str(membership.user.public_id),
+            caseload_revision,
+            now,
+            lambda: open_alerts_for(membership),
+        ),
         "client": client,
         "form": form,
         "periods": PERIODS,
@@ -98,7 +108,7 @@ def client_progress(request: HttpRequest, client_id: UUID) -> HttpResponse:
         "progress": SimpleLazyObject(lambda: gather(client, now, period, start)),
         "cache_key": [
             client.public_id,
-            current_number(ClientRevision, client.pk),
+            client_revision,
             period,
             start.isoformat() if start else "",
             schedules.local_today(now, client.time_zone).isoformat(),

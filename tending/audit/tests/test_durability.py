@@ -79,10 +79,17 @@ def test_on_postgresql_page_views_do_not_each_wait_for_a_disk_flush_and_changes_
     request = rf.get("/")
     request.user = world.clinician_a
 
-    before = _wal_syncs()
-    for _ in range(40):
-        record(action="client.progress_viewed", request=request, client=world.client_a)
-    views = _wal_syncs() - before
+    # pg_stat_wal counts the whole cluster's flushes, so other work (the other test worker)
+    # can only add to the count: the least of three tries is the page views' own.
+    tries = []
+    for _ in range(3):
+        before = _wal_syncs()
+        for _ in range(40):
+            record(action="client.progress_viewed", request=request, client=world.client_a)
+        tries.append(_wal_syncs() - before)
+        if tries[-1] < 20:
+            break
+    views = min(tries)
 
     before = _wal_syncs()
     for _ in range(40):
