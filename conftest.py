@@ -25,9 +25,11 @@ def _empty_cache():
 
     cache.clear()
     dashboard._computed.clear()
+    dashboard._banners.clear()
     yield
     cache.clear()
     dashboard._computed.clear()
+    dashboard._banners.clear()
 
 
 @pytest.fixture

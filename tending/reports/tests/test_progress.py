@@ -7,13 +7,16 @@ from zoneinfo import ZoneInfo
 
 import pytest
 from django.db import connection
+from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
 from tending.audit.models import AuditEvent
+from tending.measures.models import RiskAlert
 from tending.practices.models import Practice
 from tending.reports.progress import gather
+from tending.testing.measure_records import answer_phq9
 from tending.testing.personas import sign_in
 from tending.testing.practice_records import make_log
 from tending.testing.report_records import scored_response
@@ -219,3 +222,20 @@ def test_questionnaires_scored_by_subscales_show_each_subscale(world, time_machi
     assert inadequate.anchor == "fscrs-inadequate-self"
     assert inadequate.chart is not None and inadequate.chart.zone is None  # no change rule
     assert "judged on questionnaire totals" in inadequate.threshold_text
+
+
+def test_the_risk_banner_on_a_progress_page_is_never_stale(world, http):
+    """The banner comes from a cache kept under the caseload's revision: a new alert shows on
+    the very next look, and an acknowledged one is gone from it."""
+    sign_in(http, world.clinician_a)
+    url = reverse("client_progress", args=[world.client_a.public_id])
+    assert b"risk alert waiting" not in http.get(url).content
+    assert b"risk alert waiting" not in http.get(url).content  # now from the cache
+    alert = RiskAlert.objects.get(response=answer_phq9(world))
+    assert b"1 risk alert waiting" in http.get(url).content
+    http.post(alert.get_absolute_url(), {"note": "Phoned; safety plan reviewed"})
+    assert b"risk alert waiting" not in http.get(url).content
+    # Another clinician's banner never shows this caseload's alerts.
+    answer_phq9(world)
+    other = sign_in(Client(), world.clinician_a2)
+    assert b"risk alert" not in other.get(reverse("dashboard")).content
