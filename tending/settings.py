@@ -194,6 +194,7 @@ TEMPLATES = [
                 "tending.accounts.context_processors.page_context",
                 "tending.measures.context_processors.measures_waiting",
             ],
+            "builtins": ["tending.accounts.templatetags.paths"],
         },
     },
 ]

@@ -249,18 +249,42 @@ def _add_adherence(rows: dict[int, Row], ids: list[int], now: datetime) -> None:
         row.done += week.done
 
 
+class Caseload(list[Row]):
+    """Computed rows, kept with the orders and the banner worked out from them: while the rows
+    are cached, each order is sorted once, not on every page view."""
+
+    def __init__(self, rows: list[Row]) -> None:
+        super().__init__(rows)
+        self.orders: dict[str, list[Row]] = {}
+        self.banner: list[BannerAlert] | None = None
+
+
 def banner_alerts(rows: list[Row]) -> list[BannerAlert]:
     """Every open alert on the caseload, high priority first, then oldest first.
 
     Read from the same revision-keyed rows as the table, so the banner and the table agree and
     the page needs no query of its own for them.
     """
+    if isinstance(rows, Caseload) and rows.banner is not None:
+        return rows.banner
     alerts = [alert for row in rows for alert in row.open_alerts]
-    return sorted(alerts, key=lambda a: (a.priority != RiskAlert.Priority.HIGH, a.created_at))
+    alerts.sort(key=lambda a: (a.priority != RiskAlert.Priority.HIGH, a.created_at))
+    if isinstance(rows, Caseload):
+        rows.banner = alerts
+    return alerts
 
 
 def sort_rows(rows: list[Row], sort: str) -> list[Row]:
     """Clients with an open risk alert come first in every order (high priority first)."""
+    if isinstance(rows, Caseload):
+        held = rows.orders.get(sort)
+        if held is None:
+            held = rows.orders[sort] = _sorted(rows, sort)
+        return held
+    return _sorted(rows, sort)
+
+
+def _sorted(rows: list[Row], sort: str) -> list[Row]:
 
     def alert_rank(row: Row) -> int:
         return 0 if row.high_alert else 1 if row.alerts else 2
@@ -304,7 +328,7 @@ def dashboard_rows(
     held = _computed.get(key)
     if held is not None and held[0] > now:
         return held[1]
-    rows = compute_rows(clients(), now)
+    rows = Caseload(compute_rows(clients(), now))
     _computed[key] = (now + timedelta(seconds=CACHE_SECONDS), rows)
     _computed.move_to_end(key)
     while len(_computed) > _COMPUTED_LIMIT:
