@@ -146,23 +146,6 @@ def _serve(env: dict[str, str], port: int, log: Path) -> subprocess.Popen[bytes]
     raise RuntimeError(f"gunicorn did not start; see {log}")
 
 
-def machine_pace() -> float:
-    """Milliseconds a fixed pure-Python loop takes (median of five; lower is faster).
-
-    This project's machine is a virtual one whose speed drifts with its neighbours' work:
-    the same loop has taken from 330 to 590 ms within a minute. Recorded beside each run's
-    figures so that runs can be compared with the machine's pace at the time.
-    """
-    times = []
-    for _ in range(5):
-        started = time.perf_counter()
-        total = 0
-        for number in range(1_000_000):
-            total += number * number
-        times.append((time.perf_counter() - started) * 1000)
-    return round(sorted(times)[2], 1)
-
-
 def run_one(database: str, clients: int, weeks: int, duration: int, port: int) -> dict:
     data_dir = Path(tempfile.mkdtemp(prefix=f"tending-bench-{database}-"))
     env = _env(database, data_dir)
@@ -202,7 +185,6 @@ def run_one(database: str, clients: int, weeks: int, duration: int, port: int) -
         "progress": f"{base}/clients/{client_id}/progress/",
     }
     server = _serve(env, port, data_dir / "gunicorn.log")
-    pace_before = machine_pace()
     try:
         figures: dict[str, dict[str, float]] = {}
         for name, url in pages.items():
@@ -232,7 +214,6 @@ def run_one(database: str, clients: int, weeks: int, duration: int, port: int) -
         "clinicians": clinicians,
         "weeks": weeks,
         "seconds_to_seed": round(seeded, 1),
-        "machine_pace_ms": [pace_before, machine_pace()],
         "pages": figures,
     }
 
@@ -317,13 +298,6 @@ def main(argv: list[str] | None = None) -> int:
     (RESULTS / name).write_text(json.dumps(results, indent=2) + "\n")
     print()
     print(table(results))
-    print()
-    for result in results:
-        before, after = result["machine_pace_ms"]
-        print(
-            f"machine pace ({result['database']}, {result['clients']} clients): "
-            f"{before} ms before, {after} ms after (a fixed loop; lower is faster)"
-        )
     print()
     lines = verdicts(results)
     print("\n".join(lines))
