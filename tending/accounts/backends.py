@@ -20,6 +20,7 @@ _expected_device: ContextVar[int | None] = ContextVar("tending_expected_device",
 
 DEVICE_CACHE = "totpdevice"  # where fetch_one leaves the joined device on the user
 _STAFF = ("membership", "membership__organisation")
+_MISSING = object()
 
 
 @contextmanager
@@ -40,9 +41,6 @@ def prefetched_device(user: Any, device_id: int) -> tuple[bool, TOTPDevice | Non
     if device is _MISSING or (device is not None and device.pk != device_id):
         return False, None
     return True, device
-
-
-_MISSING = object()
 
 
 class AccountBackend(ModelBackend):

@@ -16,6 +16,7 @@ from collections import OrderedDict, defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
+from typing import TypeVar
 
 from django.db.models import Max, Min, Q, QuerySet
 from django.urls import reverse
@@ -34,6 +35,7 @@ from tending.practices.models import PracticeLog
 # How long a computed dashboard is reused when nothing has been written: only this week's
 # adherence can drift meanwhile (a homework window closing), never scores, alerts or names.
 CACHE_SECONDS = 120
+T = TypeVar("T")
 # Computed rows, held in this process (a shared cache would have to unpickle a hundred rows
 # on every request). Keys carry the caseload revision, so a change is never served stale.
 _computed: OrderedDict[str, tuple[datetime, list[Row]]] = OrderedDict()
@@ -325,15 +327,23 @@ def dashboard_rows(
     `clinician` is the clinician's public id: row ids can be reused after a delete, UUIDs not.
     """
     key = _key(clinician, revision, now)
-    held = _computed.get(key)
+    return _held(_computed, key, now, lambda: Caseload(compute_rows(clients(), now)))
+
+
+def _held(
+    store: OrderedDict[str, tuple[datetime, T]], key: str, now: datetime, make: Callable[[], T]
+) -> T:
+    """The value under `key` while it is fresh, else `make()` kept for CACHE_SECONDS; the
+    store keeps the most recent _COMPUTED_LIMIT keys."""
+    held = store.get(key)
     if held is not None and held[0] > now:
         return held[1]
-    rows = Caseload(compute_rows(clients(), now))
-    _computed[key] = (now + timedelta(seconds=CACHE_SECONDS), rows)
-    _computed.move_to_end(key)
-    while len(_computed) > _COMPUTED_LIMIT:
-        _computed.popitem(last=False)
-    return rows
+    value = make()
+    store[key] = (now + timedelta(seconds=CACHE_SECONDS), value)
+    store.move_to_end(key)
+    while len(store) > _COMPUTED_LIMIT:
+        store.popitem(last=False)
+    return value
 
 
 def _key(clinician: str, revision: int, now: datetime) -> str:
@@ -353,12 +363,4 @@ def cached_banner(
     rows = _computed.get(key)
     if rows is not None and rows[0] > now:
         return banner_alerts(rows[1])
-    held = _banners.get(key)
-    if held is not None and held[0] > now:
-        return held[1]
-    alerts = load()
-    _banners[key] = (now + timedelta(seconds=CACHE_SECONDS), alerts)
-    _banners.move_to_end(key)
-    while len(_banners) > _COMPUTED_LIMIT:
-        _banners.popitem(last=False)
-    return alerts
+    return _held(_banners, key, now, load)
