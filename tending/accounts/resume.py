@@ -12,12 +12,14 @@ The flow, across three requests:
    the view's access checks, idempotency token, transaction, audit and risk alerts. A form
    error is shown at the form's own address, so sending it again posts to the right place.
 
-The answers sit in the session table only until they are sent or discarded, and never in logs
-or the audit trail.
+The answers sit in the session table, encrypted like any other sensitive free text, only
+until they are sent or discarded, and never in logs or the audit trail. If no configured key
+opens them any more (a key rotated away meanwhile), they are discarded and the person told.
 """
 
 from __future__ import annotations
 
+import json
 import time
 from collections.abc import Callable
 from typing import Any
@@ -32,6 +34,7 @@ from django.utils.datastructures import MultiValueDict
 
 from tending.accounts.models import User
 from tending.audit.services import record
+from tending.encryption.keys import DecryptionError, decrypt, encrypt
 
 KEPT_FORM = "tending_kept_form"
 # Long enough for a form left open overnight or through a working day, no longer than the
@@ -66,6 +69,10 @@ NOT_KEPT = frozenset(
 # A redirect to one of these means the replay was turned away, not saved.
 _SIGN_IN_PAGES = ("sign_in", "sign_in_verify", "two_factor_required", "two_factor_setup")
 SAVED_MESSAGE = "What you sent before signing in again has been saved."
+LOST_MESSAGE = (
+    "What you sent before signing in again could not be recovered, so nothing was saved. "
+    "Please enter it again."
+)
 
 
 def _not_used(request: HttpRequest) -> HttpResponse:
@@ -107,7 +114,10 @@ def form_worth_keeping(request: HttpRequest) -> dict[str, Any] | None:
         "path": request.path,
         "query": request.META.get("QUERY_STRING", ""),
         "view": match.view_name,
-        "data": {k: v for k, v in request.POST.lists() if k != "csrfmiddlewaretoken"},
+        # A session note or journal entry: sealed, like the fields it would be saved into.
+        "sealed": encrypt(
+            json.dumps({k: v for k, v in request.POST.lists() if k != "csrfmiddlewaretoken"})
+        ),
         "user": request.user.pk,
         "kept_at": int(time.time()),
     }
@@ -142,6 +152,15 @@ def _current(request: HttpRequest) -> dict[str, Any] | None:
     return kept
 
 
+def _opened(kept: dict[str, Any]) -> dict[str, list[str]] | None:
+    """The kept form's fields, or None if no configured key opens them."""
+    try:
+        data: dict[str, list[str]] = json.loads(decrypt(kept["sealed"]))
+    except DecryptionError:
+        return None
+    return data
+
+
 def is_waiting(request: HttpRequest) -> bool:
     """Return True when a form is kept for whoever signs in next on this browser."""
     return _current(request) is not None
@@ -157,6 +176,10 @@ def claim(request: HttpRequest, user: User) -> str:
         return ""
     if kept["user"] != user.pk:
         _discard(request, kept, "another_person_signed_in", actor=user)
+        return ""
+    if _opened(kept) is None:
+        _discard(request, kept, "no_key_opens_it", actor=user)
+        messages.error(request, LOST_MESSAGE)
         return ""
     kept["ready_at"] = int(time.time())
     request.session[KEPT_FORM] = kept
@@ -177,8 +200,12 @@ def take_ready(request: HttpRequest) -> dict[str, Any] | None:
         return None
     if request.method != "GET" or request.path != kept["path"]:
         return None
+    data = _opened(kept)
+    if data is None:  # checked when claimed moments ago, so only if the keys changed since
+        _discard(request, kept, "no_key_opens_it")
+        return None
     del request.session[KEPT_FORM]
-    return kept
+    return kept | {"data": data}
 
 
 def _was_saved(response: HttpResponse) -> bool:

@@ -9,11 +9,13 @@ import uuid
 from urllib.parse import urlencode
 
 import pytest
+from cryptography.fernet import Fernet
 from django.conf import settings
+from django.contrib.sessions.models import Session
 from django.test import Client
 from django.urls import reverse
 
-from tending.accounts.resume import KEEP_SECONDS, KEPT_FORM, SAVED_MESSAGE
+from tending.accounts.resume import KEEP_SECONDS, KEPT_FORM, LOST_MESSAGE, SAVED_MESSAGE
 from tending.audit.models import AuditEvent
 from tending.measures.models import MeasureRequest, Response, RiskAlert
 from tending.practices.models import Practice, PracticeLog
@@ -149,6 +151,44 @@ def test_it_saves_a_session_note_after_both_sign_in_steps(world, http, time_mach
     assert landing.redirect_chain[-1][0] == session.get_absolute_url()
     assert b"Session note saved as a draft." in landing.content
     assert SAVED_MESSAGE.encode() in landing.content
+
+
+def test_a_kept_session_note_is_sealed_in_the_session_table(world, http, time_machine):
+    time_machine.move_to(MONDAY, tick=False)
+    sign_in(http, world.clinician_a)
+    url = reverse("session_create", args=[world.client_a.public_id])
+    form = session_form(token=hidden(http.get(url), "token"))
+
+    idle_past_the_limit(time_machine)
+    http.post(url, form)
+    readable = " ".join(str(stored.get_decoded()) for stored in Session.objects.all())
+    assert KEPT_FORM in readable  # the fresh, anonymous session holds the form
+    assert "breathing" in form["layer_4_note"]
+    assert "breathing" not in readable
+    assert "Plan:" not in readable
+
+
+def test_a_kept_form_no_key_opens_is_discarded_and_the_person_told(
+    world, http, time_machine, settings
+):
+    time_machine.move_to(MONDAY, tick=False)
+    sign_in(http, world.clinician_a)
+    url = reverse("session_create", args=[world.client_a.public_id])
+    form = session_form(token=hidden(http.get(url), "token"))
+    idle_past_the_limit(time_machine)
+    http.post(url, form)
+
+    settings.FIELD_ENCRYPTION_KEYS = [Fernet.generate_key().decode()]  # rotated away meanwhile
+    sign_in_again(http, world.clinician_a.email, next_url=url)
+    code = http.post(reverse("sign_in_verify"), {"code": current_code()})
+    landing = http.get(code["Location"])
+
+    assert landing.status_code == 200  # the empty form, to type again
+    assert LOST_MESSAGE.encode() in landing.content
+    assert not TherapySession.objects.exists()
+    discarded = AuditEvent.objects.get(action="signin.kept_form_discarded")
+    assert discarded.detail["reason"] == "no_key_opens_it"
+    assert KEPT_FORM not in http.session
 
 
 def test_it_shows_the_form_again_with_what_was_typed_when_it_has_an_error(
