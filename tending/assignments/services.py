@@ -262,12 +262,18 @@ def _was_active(periods: list[tuple[datetime | None, datetime | None]], moment: 
 
 
 def adherence(
-    assignment: Assignment, now: datetime, weeks: int = 6, done: DoneTimes | None = None
+    assignment: Assignment,
+    now: datetime,
+    weeks: int = 6,
+    done: DoneTimes | None = None,
+    answerable: bool = True,
 ) -> list[WeekAdherence]:
     """Return expected and done occurrences per week (Monday to Sunday), oldest first.
 
     Only occurrences whose window has closed, or that were done, count as expected, so a day
-    that is still open is never shown as missed.
+    that is still open is never shown as missed. A questionnaire the client cannot answer
+    online (`answerable=False`: scoring only, wording not imported) was never on their Today
+    page, so only the times it was done (entered from paper) count: nothing counts as missed.
     """
     client = assignment.client
     today = schedules.local_today(now, client.time_zone)
@@ -284,7 +290,7 @@ def adherence(
         expected = [
             o
             for o in week_items
-            if o in did or (o.closes_at <= now and _was_active(periods, o.opens_at))
+            if o in did or (answerable and o.closes_at <= now and _was_active(periods, o.opens_at))
         ]
         rows.append(WeekAdherence(starts=starts, expected=len(expected), done=len(did)))
     return rows

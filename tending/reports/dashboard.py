@@ -30,6 +30,7 @@ from tending.measures.definitions import load_definitions
 from tending.measures.models import Response, RiskAlert
 from tending.measures.reliable_change import ChangeError, classify_change
 from tending.measures.scoring import band_for
+from tending.measures.services import answerable_online
 from tending.practices.models import PracticeLog
 
 # How long a computed dashboard is reused when nothing has been written: only this week's
@@ -225,6 +226,11 @@ def _add_adherence(rows: dict[int, Row], ids: list[int], now: datetime) -> None:
     )
     if not assignments:
         return
+    # No query unless a scoring-only questionnaire is set (H-005); one organisation's caseload.
+    online = answerable_online(
+        assignments[0].client.organisation_id,
+        {a.measure_key for a in assignments if a.measure_key},
+    )
     practised: dict[int, dict[int, list[datetime]]] = defaultdict(dict)
     for client_id, practice_id, started in PracticeLog.objects.filter(
         client_id__in=ids, started_at__gte=since
@@ -246,6 +252,7 @@ def _add_adherence(rows: dict[int, Row], ids: list[int], now: datetime) -> None:
             now,
             weeks=1,
             done=(practised[assignment.client_id], answered[assignment.client_id]),
+            answerable=not assignment.measure_key or assignment.measure_key in online,
         )
         row.expected += week.expected
         row.done += week.done

@@ -10,11 +10,14 @@ import re
 import uuid
 from datetime import UTC, date, datetime, time
 
+from django.test import RequestFactory
 from django.urls import reverse
 
 from tending.assignments.models import Assignment
 from tending.assignments.reminders import due_reminders
-from tending.measures.models import MeasureRequest
+from tending.measures.definitions import get_definition
+from tending.measures.models import MeasureRequest, Response
+from tending.measures.services import submit_response
 from tending.testing.measure_records import import_licensed_wording
 from tending.testing.personas import sign_in
 
@@ -120,3 +123,47 @@ def test_homework_with_imported_wording_is_due_and_reminded_as_usual(world, http
     opened = client.post(reverse("homework_questionnaire", args=[assignment.public_id]))
     page = client.get(opened["Location"])
     assert b"Licensed fscrs item 1" in page.content
+
+
+def answer_fscrs_on_paper(world) -> None:
+    request = RequestFactory().post("/")
+    request.user = world.clinician_a
+    submit_response(
+        request=request,
+        client=world.client_a,
+        definition=get_definition("fscrs"),
+        answers=dict.fromkeys(range(1, 23), 2),
+        token=uuid.uuid4(),
+        entered_by=world.clinician_a,
+        source=Response.Source.PAPER,
+    )
+
+
+def dashboard_homework_cell(http, world) -> str:
+    page = http.get(reverse("dashboard")).content.decode()
+    row = re.search(rf"<tr[^>]*>(?:(?!</tr>).)*?{world.client_a.name}.*?</tr>", page, re.S)
+    assert row is not None
+    return row.group(0)
+
+
+def test_homework_the_client_cannot_answer_online_is_never_counted_as_missed(
+    world, http, time_machine
+):
+    fscrs_homework(world)  # daily 08:00-10:00 since 2 November, no wording imported
+    time_machine.move_to(datetime(2026, 11, 17, 9, 0, tzinfo=UTC))  # Tuesday, in its window
+    answer_fscrs_on_paper(world)  # the clinician went through it with them in session
+    time_machine.move_to(datetime(2026, 11, 18, 12, 0, tzinfo=UTC))  # Wednesday noon
+    sign_in(http, world.clinician_a)
+
+    # Monday to Wednesday have closed: only the time it was done counts, none as missed.
+    assert "1 of 1 done" in dashboard_homework_cell(http, world)
+    homework = http.get(reverse("client_assignments", args=[world.client_a.public_id]))
+    weeks = homework.content.decode()
+    assert '<th scope="row">16 Nov</th><td>1 of 1</td>' in weeks
+    assert '<th scope="row">9 Nov</th><td>not asked online</td>' in weeks
+    assert " of 7" not in weeks
+
+    # Once the client can answer it online, a closed window left unanswered is missed again.
+    import_licensed_wording(world.org_a, "fscrs")
+    weeks = http.get(reverse("client_assignments", args=[world.client_a.public_id]))
+    assert '<th scope="row">16 Nov</th><td>1 of 3</td>' in weeks.content.decode()

@@ -55,15 +55,17 @@ def client_assignments(request: HttpRequest, client_id: UUID) -> HttpResponse:
     online = answerable_online(
         client.organisation_id, {a.measure_key for a in assignments if a.measure_key}
     )
-    rows = [
-        {
-            "assignment": a,
-            "when": describe(a.schedule()),
-            "weeks": adherence(a, now, done=done),
-            "needs_wording": bool(a.measure_key) and a.measure_key not in online,
-        }
-        for a in assignments
-    ]
+    rows = []
+    for a in assignments:
+        needs_wording = bool(a.measure_key) and a.measure_key not in online
+        rows.append(
+            {
+                "assignment": a,
+                "when": describe(a.schedule()),
+                "weeks": adherence(a, now, done=done, answerable=not needs_wording),
+                "needs_wording": needs_wording,
+            }
+        )
     context = {"client": client, "rows": rows}
     return render(request, "assignments/client_assignments.html", context)
 
