@@ -75,7 +75,14 @@ session[DEVICE_ID_SESSION_KEY] = TOTPDevice.objects.get(user=user).persistent_id
 session[SESSION_STARTED] = session[SESSION_LAST_SEEN] = int(time.time())
 session.create()
 client = user.caseload.order_by("name").first()
-print(settings.SESSION_COOKIE_NAME, session.session_key, client.public_id)
+# A browser keeps the CSRF cookie the first page set and sends it back, so pages are measured
+# as they are served to it, not as first visits that mint and set a new one every time.
+from django.middleware.csrf import CSRF_ALLOWED_CHARS, CSRF_SECRET_LENGTH
+from django.utils.crypto import get_random_string
+cookies = f"{settings.SESSION_COOKIE_NAME}={session.session_key}; "
+csrf = get_random_string(CSRF_SECRET_LENGTH, CSRF_ALLOWED_CHARS)
+cookies += f"{settings.CSRF_COOKIE_NAME}={csrf}"
+print(cookies, client.public_id)
 """
 
 
@@ -167,15 +174,14 @@ def run_one(database: str, clients: int, weeks: int, duration: int, port: int) -
         check=True,
     )
     seeded = time.monotonic() - started
-    cookie_name, session_key, client_id = subprocess.run(
+    cookie, client_id = subprocess.run(
         [sys.executable, "-m", "tending", "shell", "--no-imports", "-c", SESSION],
         env=env,
         cwd=ROOT,
         check=True,
         capture_output=True,
         text=True,
-    ).stdout.split()
-    cookie = f"{cookie_name}={session_key}"
+    ).stdout.rsplit(maxsplit=1)
     base = f"http://127.0.0.1:{port}"
     pages = {
         "minimal": f"{base}/bench/minimal/",

@@ -92,8 +92,9 @@ def _plan(
     where: str,
     joins: Sequence[str],
     join_on: tuple[tuple[str, str], ...] = (),
+    annotations: tuple[tuple[str, str], ...] = (),
 ) -> _Plan:
-    key = (connection.vendor, model, where, tuple(joins), join_on)
+    key = (connection.vendor, model, where, tuple(joins), join_on, annotations)
     conditions = dict(join_on)
     plan = _plans.get(key)
     if plan is not None:
@@ -141,6 +142,7 @@ def _plan(
             on = f"{on} AND ({conditions[path]})"
         sql_from.append(f"LEFT JOIN {quote(related._meta.db_table)} {quote(alias)} ON {on}")
         known[path] = len(parts) - 1
+    select += [f"({expression})" for _, expression in annotations]
     # Names come from the models; `where` is the caller's constant SQL; values are parameters.
     sql = f"SELECT {', '.join(select)} FROM {' '.join(sql_from)} WHERE {where}"  # noqa: S608  # nosec B608
     plan = _Plan(sql, tuple(parts))
@@ -155,6 +157,7 @@ def fetch_one(
     *,
     joins: Sequence[str] = (),
     join_on: tuple[tuple[str, str], ...] = (),
+    annotations: tuple[tuple[str, str], ...] = (),
 ) -> M | None:
     """Return the first row of `model` matching `where`, with `joins` loaded as select_related.
 
@@ -167,10 +170,14 @@ def fetch_one(
     placeholders' values come first in `params`, in the order of `joins`. It is what lets a
     join follow a reverse foreign key to at most one row (the user's device with a given id);
     that row, or None, is left in the parent's `_state.fields_cache` under the path's name.
+
+    `annotations` are (name, SQL) pairs of constant scalar expressions over the same aliases,
+    without placeholders; each value is set on the returned instance under its name, raw from
+    the database, as `QuerySet.annotate` would set it.
     """
     alias = router.db_for_read(model)
     connection = connections[alias]
-    plan = _plan(connection, model, where, joins, join_on)
+    plan = _plan(connection, model, where, joins, join_on, annotations)
     with connection.cursor() as cursor:
         cursor.execute(plan.sql, list(params))
         row = cursor.fetchone()
@@ -193,7 +200,10 @@ def fetch_one(
                 parent._state.fields_cache[part.cache_name] = instance
                 if instance is not None and part.reverse_cache_name:
                     instance._state.fields_cache[part.reverse_cache_name] = parent
-    return instances[0]  # type: ignore[return-value]
+    found = instances[0]
+    for offset, (name, _) in enumerate(annotations, start=len(row) - len(annotations)):
+        setattr(found, name, row[offset])
+    return found  # type: ignore[return-value]
 
 
 def fetch_values(

@@ -194,7 +194,10 @@ TEMPLATES = [
                 "tending.accounts.context_processors.page_context",
                 "tending.measures.context_processors.measures_waiting",
             ],
-            "builtins": ["tending.accounts.templatetags.paths"],
+            "builtins": [
+                "tending.accounts.templatetags.paths",
+                "tending.accounts.templatetags.navigation",
+            ],
         },
     },
 ]

@@ -138,3 +138,20 @@ def test_the_risk_banner_rows_come_back_as_the_orm_gives_them(world):
         [RiskAlert._meta.get_field("public_id")] * 4,
         using="default",
     )
+
+
+def test_annotations_come_in_the_same_query_as_the_row(world):
+    sql = "SELECT COUNT(*) FROM accounts_clientprofile c WHERE c.primary_clinician_id = t2.id"
+    with CaptureQueriesContext(connection) as queries:
+        loaded = fetch_one(
+            ClientProfile,
+            "t0.id = %s",
+            [world.client_a.pk],
+            joins=("organisation", "primary_clinician"),
+            annotations=(("clients_of_their_clinician", sql), ("answer", "SELECT 42")),
+        )
+    assert len(queries) == 1
+    assert loaded is not None and loaded.name == world.client_a.name
+    expected = ClientProfile.objects.filter(primary_clinician=world.clinician_a).count()
+    assert loaded.clients_of_their_clinician == expected == 2  # type: ignore[attr-defined]
+    assert loaded.answer == 42  # type: ignore[attr-defined]

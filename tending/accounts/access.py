@@ -117,8 +117,14 @@ def cover_membership(request: HttpRequest) -> Membership | None:
     return membership
 
 
-def get_client_for_user(request: HttpRequest, client_id: UUID) -> ClientProfile:
-    """Return the client record `client_id` if this request may see it; otherwise raise 404."""
+def get_client_for_user(
+    request: HttpRequest, client_id: UUID, *, annotations: tuple[tuple[str, str], ...] = ()
+) -> ClientProfile:
+    """Return the client record `client_id` if this request may see it; otherwise raise 404.
+
+    `annotations` (clinicians only) are read in the same query: see `fastsql.fetch_one`. The
+    client row is `t0`.
+    """
     user = signed_in_user(request)
     if user is None:
         raise Http404
@@ -144,6 +150,7 @@ def get_client_for_user(request: HttpRequest, client_id: UUID) -> ClientProfile:
                 membership.user_id,
             ],
             joins=("organisation", "primary_clinician", "user"),
+            annotations=annotations,
         )
         if membership is not None
         else None

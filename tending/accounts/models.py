@@ -14,8 +14,9 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models.functions import Lower
-from django.urls import reverse
 from django.utils import timezone
+
+from tending.paths import path_for
 
 
 def normalise_email(email: str) -> str:
@@ -258,7 +259,7 @@ class ClientProfile(models.Model):
         super().save(*args, **kwargs)
 
     def get_absolute_url(self) -> str:
-        return reverse("client_detail", kwargs={"client_id": self.public_id})
+        return path_for("client_detail", self.public_id)  # on every client page
 
     def clean(self) -> None:
         membership = Membership.objects.filter(user_id=self.primary_clinician_id).first()

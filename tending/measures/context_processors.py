@@ -8,10 +8,10 @@ from uuid import UUID
 
 from django.db import connections, router
 from django.http import HttpRequest
-from django.urls import reverse
 from django.utils.functional import SimpleLazyObject
 
 from tending.fastsql import fetch_values
+from tending.paths import path_for
 
 
 @dataclass(frozen=True)
@@ -24,7 +24,7 @@ class BannerAlert:
     client_name: str
 
     def get_absolute_url(self) -> str:
-        return reverse("risk_alert_detail", kwargs={"alert_id": self.public_id})
+        return path_for("risk_alert_detail", self.public_id)  # on every staff page
 
     @property
     def priority_label(self) -> str:

@@ -47,19 +47,25 @@ def current_number(model: type[ClientRevision] | type[CaseloadRevision], key: in
     return int(row[0]) if row else 0
 
 
-def current_numbers(client: int, clinician: int) -> tuple[int, int]:
-    """A client's revision and a clinician's caseload revision, in one query (0 if none yet)."""
+def revision_annotations() -> tuple[tuple[str, str], ...]:
+    """The client's revision and their clinician's caseload revision (NULL if none yet), to
+    read in the query that loads the client for a clinician (`get_client_for_user`, which
+    names the client row `t0` and only returns a client of the requesting clinician)."""
     from django.db import connection
 
     quote = connection.ops.quote_name
     clients, caseloads = ClientRevision._meta, CaseloadRevision._meta
-    sql = (
-        f"SELECT (SELECT number FROM {quote(clients.db_table)}"  # noqa: S608  # nosec B608
-        f" WHERE {quote(clients.pk.column)} = %s),"
-        f" (SELECT number FROM {quote(caseloads.db_table)}"
-        f" WHERE {quote(caseloads.pk.column)} = %s)"
+    client = ClientProfile._meta
+    return (
+        (
+            "client_revision",
+            f"SELECT number FROM {quote(clients.db_table)}"  # noqa: S608  # nosec B608
+            f" WHERE {quote(clients.pk.column)} = t0.{quote(client.pk.column)}",
+        ),
+        (
+            "caseload_revision",
+            f"SELECT number FROM {quote(caseloads.db_table)}"  # noqa: S608  # nosec B608
+            f" WHERE {quote(caseloads.pk.column)}"
+            f" = t0.{quote(client.get_field('primary_clinician').column)}",
+        ),
     )
-    with connection.cursor() as cursor:
-        cursor.execute(sql, [client, clinician])
-        row = cursor.fetchone()
-    return int(row[0] or 0), int(row[1] or 0)

@@ -27,7 +27,7 @@ from tending.measures.context_processors import open_alerts_for
 from tending.reports import dashboard as board
 from tending.reports import exports, layers
 from tending.reports.forms import PeriodForm
-from tending.reports.models import CaseloadRevision, current_number, current_numbers
+from tending.reports.models import CaseloadRevision, current_number, revision_annotations
 from tending.reports.progress import DEFAULT_PERIOD, PERIODS, gather
 
 PROGRESS_CACHE_SECONDS = 600
@@ -80,7 +80,8 @@ def _period(request: HttpRequest, client: ClientProfile) -> tuple[PeriodForm, st
 
 @clinician_required
 def client_progress(request: HttpRequest, client_id: UUID) -> HttpResponse:
-    client = get_client_for_user(request, client_id)
+    # Both revisions that key the caches below come in the client's own query.
+    client = get_client_for_user(request, client_id, annotations=revision_annotations())
     form, period, start = _period(request, client)
     record(
         action="client.progress_viewed",
@@ -91,7 +92,8 @@ def client_progress(request: HttpRequest, client_id: UUID) -> HttpResponse:
     )
     now = timezone.now()
     membership = request.membership  # type: ignore[attr-defined]
-    client_revision, caseload_revision = current_numbers(client.pk, membership.user_id)
+    client_revision = int(client.client_revision or 0)  # type: ignore[attr-defined]
+    caseload_revision = int(client.caseload_revision or 0)  # type: ignore[attr-defined]
     context = {
         # The staff banner, kept under the caseload's revision (no query while it holds).
         "open_risk_alerts": board.cached_banner(
