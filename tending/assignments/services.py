@@ -230,6 +230,22 @@ def agenda_for(
     return agenda
 
 
+def homework_open_now(client: ClientProfile, measure_key: str, now: datetime) -> bool:
+    """True while an active homework item of `client` asks for `measure_key` and today's
+    window for it is open: when a questionnaire opened from homework may be started."""
+    today = schedules.local_today(now, client.time_zone)
+    for assignment in Assignment.objects.filter(
+        client=client,
+        kind=Assignment.Kind.MEASURE,
+        status=Assignment.Status.ACTIVE,
+        measure_key=measure_key,
+    ):
+        occurrence = schedules.occurrence_on(assignment.schedule(), today)
+        if occurrence is not None and occurrence.is_open(now):
+            return True
+    return False
+
+
 @dataclass(frozen=True)
 class WeekAdherence:
     starts: date

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import re
 import uuid
 from datetime import UTC, date, datetime, time, timedelta
 
@@ -9,7 +10,7 @@ from django.urls import reverse
 from tending.assignments.models import Assignment, AssignmentVersion
 from tending.assignments.services import adherence, agenda_for
 from tending.audit.models import AuditEvent
-from tending.measures.models import MeasureRequest
+from tending.measures.models import MeasureRequest, Response, RiskAlert
 from tending.practices.models import Practice
 from tending.testing.measure_records import PHQ9_POSITIVE, answer_phq9
 from tending.testing.personas import sign_in
@@ -290,3 +291,54 @@ def test_homework_questionnaires_only_open_while_due_and_do_not_linger(world, ht
     assert b"Your therapist asked you to fill in" not in client.get(reverse("today")).content
     Assignment.objects.filter(pk=assignment.pk).update(status="paused")
     assert client.post(url).status_code == 404
+
+
+def test_a_homework_questionnaire_left_open_is_not_offered_once_closed_but_sent_answers_are_kept(
+    world, http, time_machine
+):
+    """H-024: a tab left open on the phone, reloaded after the window or after a pause."""
+    time_machine.move_to(MONDAY_9AM_LONDON)
+    assignment = assign(world, measure="phq9", repeat="daily")  # 08:00 to 10:00
+    client = sign_in(http, world.client_a.user)
+    asked_url = client.post(reverse("homework_questionnaire", args=[assignment.public_id]))[
+        "Location"
+    ]
+    page = client.get(asked_url)
+    assert b'name="item_9"' in page.content  # open in its window
+    token = re.search(rb'name="token" value="([^"]+)"', page.content).group(1).decode()
+
+    time_machine.move_to(MONDAY_9AM_LONDON + timedelta(hours=3))  # 12:00, window closed
+    sign_in(client, world.client_a.user)
+    closed = client.get(asked_url)
+    assert closed.status_code == 200
+    assert b"This questionnaire has closed for now" in closed.content
+    assert b'name="item_9"' not in closed.content
+
+    # Answers already typed and sent late are saved, and a risk answer still raises an alert.
+    answers = {f"item_{n}": str(v) for n, v in PHQ9_POSITIVE.items()} | {"token": token}
+    sent = client.post(asked_url, answers)
+    response = Response.objects.get()
+    assert sent["Location"] == response.get_absolute_url()
+    assert RiskAlert.objects.filter(response=response).exists()
+
+
+def test_a_paused_homework_questionnaire_is_not_offered_and_one_asked_directly_always_is(
+    world, http, time_machine
+):
+    time_machine.move_to(MONDAY_9AM_LONDON)
+    assignment = assign(world, measure="phq9", repeat="daily")
+    client = sign_in(http, world.client_a.user)
+    asked_url = client.post(reverse("homework_questionnaire", args=[assignment.public_id]))[
+        "Location"
+    ]
+    Assignment.objects.filter(pk=assignment.pk).update(status="paused")
+    assert b"This questionnaire has closed for now" in client.get(asked_url).content
+    Assignment.objects.filter(pk=assignment.pk).update(status="active")
+    assert b'name="item_9"' in client.get(asked_url).content  # resumed, in its window
+
+    direct = MeasureRequest.objects.create(
+        client=world.client_a, measure_key="gad7", requested_by=world.clinician_a
+    )
+    time_machine.move_to(MONDAY_9AM_LONDON + timedelta(hours=12))
+    sign_in(client, world.client_a.user)
+    assert b'name="item_7"' in client.get(direct.get_absolute_url()).content
