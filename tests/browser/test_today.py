@@ -32,3 +32,26 @@ def test_today_leads_into_the_practice_set_for_today(server, new_page, check_acc
     page.wait_for_url("**/play/")
     assert page.get_by_role("heading", name="Compassionate colour", level=1).is_visible()
     check_accessibility(page)
+
+
+def test_a_homework_questionnaire_reloaded_after_it_closed_explains_itself_calmly(
+    server, new_page, check_accessibility
+):
+    # Opened from homework earlier, and no homework asks for it now (closed, paused or ended).
+    address = server.shell(
+        "from tending.accounts.models import ClientProfile\n"
+        "from tending.measures.models import MeasureRequest\n"
+        "client = ClientProfile.objects.get(email='riley@clients.northfield.example')\n"
+        "asked = MeasureRequest.objects.create(client=client, measure_key='gad7',"
+        " requested_by=client.primary_clinician, from_homework=True)\n"
+        "print(asked.get_absolute_url())\n"
+    )
+    page = new_page(mobile=True)
+    sign_in(page, "riley@clients.northfield.example")
+    page.wait_for_url("**/today/")
+    page.goto(server.url + address)
+    assert page.get_by_role("heading", name="This questionnaire has closed for now").is_visible()
+    assert page.get_by_role("radio").count() == 0
+    check_accessibility(page)
+    page.get_by_role("link", name="Back to Today").click()
+    page.wait_for_url("**/today/")
