@@ -127,14 +127,19 @@ def test_it_saves_a_practice_log_sent_after_an_idle_sign_out(world, http, time_m
     assert SAVED_MESSAGE.encode() in landing.content
 
 
-def test_it_saves_a_session_note_after_both_sign_in_steps(world, http, time_machine):
+def keep_a_session_note(world, http, time_machine) -> tuple[str, dict[str, object]]:
+    """A clinician's session note sent after an idle sign-out, so kept: its address and form."""
     time_machine.move_to(MONDAY, tick=False)
     sign_in(http, world.clinician_a)
     url = reverse("session_create", args=[world.client_a.public_id])
     form = session_form(token=hidden(http.get(url), "token"))
-
     idle_past_the_limit(time_machine)
     assert http.post(url, form)["Location"].startswith(reverse("sign_in"))
+    return url, form
+
+
+def test_it_saves_a_session_note_after_both_sign_in_steps(world, http, time_machine):
+    url, _ = keep_a_session_note(world, http, time_machine)
     password = sign_in_again(http, world.clinician_a.email, next_url=url)
     assert password["Location"] == reverse("sign_in_verify")
     assert not TherapySession.objects.exists()
@@ -154,13 +159,7 @@ def test_it_saves_a_session_note_after_both_sign_in_steps(world, http, time_mach
 
 
 def test_a_kept_session_note_is_sealed_in_the_session_table(world, http, time_machine):
-    time_machine.move_to(MONDAY, tick=False)
-    sign_in(http, world.clinician_a)
-    url = reverse("session_create", args=[world.client_a.public_id])
-    form = session_form(token=hidden(http.get(url), "token"))
-
-    idle_past_the_limit(time_machine)
-    http.post(url, form)
+    _, form = keep_a_session_note(world, http, time_machine)
     readable = " ".join(str(stored.get_decoded()) for stored in Session.objects.all())
     assert KEPT_FORM in readable  # the fresh, anonymous session holds the form
     assert "breathing" in form["layer_4_note"]
@@ -171,13 +170,7 @@ def test_a_kept_session_note_is_sealed_in_the_session_table(world, http, time_ma
 def test_a_kept_form_no_key_opens_is_discarded_and_the_person_told(
     world, http, time_machine, settings
 ):
-    time_machine.move_to(MONDAY, tick=False)
-    sign_in(http, world.clinician_a)
-    url = reverse("session_create", args=[world.client_a.public_id])
-    form = session_form(token=hidden(http.get(url), "token"))
-    idle_past_the_limit(time_machine)
-    http.post(url, form)
-
+    url, _ = keep_a_session_note(world, http, time_machine)
     settings.FIELD_ENCRYPTION_KEYS = [Fernet.generate_key().decode()]  # rotated away meanwhile
     sign_in_again(http, world.clinician_a.email, next_url=url)
     code = http.post(reverse("sign_in_verify"), {"code": current_code()})
