@@ -21,8 +21,12 @@ def _path(root: str, urlconf: str | None, prefix: str, name: str, args: tuple[st
     return reverse(name, urlconf=urlconf, args=args)
 
 
+def site() -> tuple[str, str | None, str]:
+    """What every address depends on besides the page: the root and current URL
+    configurations and the script prefix. Key any cache of addresses on it."""
+    return settings.ROOT_URLCONF, get_urlconf(), get_script_prefix()
+
+
 def path_for(name: str, *args: Any) -> str:
     """The address of the page called `name`, as `reverse(name, args=args)` gives it."""
-    return _path(
-        settings.ROOT_URLCONF, get_urlconf(), get_script_prefix(), name, tuple(map(str, args))
-    )
+    return _path(*site(), name, tuple(map(str, args)))

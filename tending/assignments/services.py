@@ -230,20 +230,25 @@ def agenda_for(
     return agenda
 
 
+def open_today(assignment: Assignment, now: datetime) -> bool:
+    """True if `assignment` asks for something today (the client's day) and its window is open."""
+    today = schedules.local_today(now, assignment.client.time_zone)
+    occurrence = schedules.occurrence_on(assignment.schedule(), today)
+    return occurrence is not None and occurrence.is_open(now)
+
+
 def homework_open_now(client: ClientProfile, measure_key: str, now: datetime) -> bool:
     """True while an active homework item of `client` asks for `measure_key` and today's
     window for it is open: when a questionnaire opened from homework may be started."""
-    today = schedules.local_today(now, client.time_zone)
-    for assignment in Assignment.objects.filter(
-        client=client,
-        kind=Assignment.Kind.MEASURE,
-        status=Assignment.Status.ACTIVE,
-        measure_key=measure_key,
-    ):
-        occurrence = schedules.occurrence_on(assignment.schedule(), today)
-        if occurrence is not None and occurrence.is_open(now):
-            return True
-    return False
+    return any(
+        open_today(assignment, now)
+        for assignment in Assignment.objects.filter(
+            client=client,
+            kind=Assignment.Kind.MEASURE,
+            status=Assignment.Status.ACTIVE,
+            measure_key=measure_key,
+        ).select_related("client")
+    )
 
 
 @dataclass(frozen=True)

@@ -6,6 +6,8 @@ a cached report is only reused while nothing it depends on has changed.
 
 from __future__ import annotations
 
+import functools
+
 from django.db import models
 
 from tending.accounts.models import ClientProfile, User
@@ -47,6 +49,7 @@ def current_number(model: type[ClientRevision] | type[CaseloadRevision], key: in
     return int(row[0]) if row else 0
 
 
+@functools.cache  # one database per process; the SQL is the same on every request
 def revision_annotations() -> tuple[tuple[str, str], ...]:
     """The client's revision and their clinician's caseload revision (NULL if none yet), to
     read in the query that loads the client for a clinician (`get_client_for_user`, which

@@ -10,10 +10,10 @@ from __future__ import annotations
 import functools
 
 from django import template
-from django.conf import settings
-from django.urls import get_script_prefix, get_urlconf, reverse
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString
+
+from tending.paths import path_for, site
 
 register = template.Library()
 
@@ -36,11 +36,9 @@ EVERYONE = (("account_settings", "Account"),)
 
 
 @functools.lru_cache(maxsize=256)
-def _links(
-    root: str, urlconf: str | None, prefix: str, role: str, current: str | None
-) -> SafeString:
+def _links(site: tuple[str, str | None, str], role: str, current: str | None) -> SafeString:
     def item(name: str, label: str) -> SafeString:
-        address = reverse(name, urlconf=urlconf)
+        address = path_for(name)
         if name == current:
             return format_html('<li><a href="{}" aria-current="page">{}</a></li>', address, label)
         return format_html('<li><a href="{}">{}</a></li>', address, label)
@@ -55,9 +53,7 @@ def staff_nav(context: template.Context) -> SafeString:
     request = context["request"]
     match = getattr(request, "resolver_match", None)
     return _links(
-        settings.ROOT_URLCONF,
-        get_urlconf(),
-        get_script_prefix(),
+        site(),
         getattr(request.user, "role", ""),
         match.url_name if match is not None else None,
     )

@@ -16,12 +16,12 @@ from django.views.decorators.http import require_POST
 from tending.accounts.access import client_required
 from tending.assignments.forms import ReminderForm
 from tending.assignments.models import Assignment, ReminderPreference
-from tending.assignments.schedules import local_today, occurrence_on
 from tending.assignments.services import (
     active_assignments,
     adherence,
     agenda_for,
     done_times,
+    open_today,
 )
 from tending.audit.services import record
 from tending.measures.definitions import get_definition
@@ -68,9 +68,8 @@ def homework_questionnaire(request: HttpRequest, assignment_id: UUID) -> HttpRes
     ).first()
     if assignment is None:
         raise Http404
-    now = timezone.now()
-    occurrence = occurrence_on(assignment.schedule(), local_today(now, profile.time_zone))
-    if occurrence is None or not occurrence.is_open(now):
+    assignment.client = profile  # already loaded: its time zone sets "today"
+    if not open_today(assignment, timezone.now()):
         messages.info(
             request, "That questionnaire is not open now. It will be on Today when it is."
         )
