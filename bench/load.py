@@ -59,12 +59,12 @@ def prepare(plan_path: Path, client_accounts: int, requests_each: int) -> None:
     from django_otp import DEVICE_ID_SESSION_KEY
     from django_otp.plugins.otp_totp.models import TOTPDevice
 
-    from tending.accounts.middleware import SESSION_LAST_SEEN, SESSION_STARTED
     from tending.accounts.models import ClientProfile, User
     from tending.measures.definitions import get_definition
     from tending.measures.models import MeasureRequest, Response
     from tending.practices.models import Practice, PracticeLog
     from tending.therapy_sessions.models import TherapySession
+    from tending.web.sessions import SESSION_LAST_SEEN, SESSION_STARTED
 
     def session_for(user: User, device: TOTPDevice | None) -> str:
         session = import_module(settings.SESSION_ENGINE).SessionStore()

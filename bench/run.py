@@ -64,7 +64,7 @@ from django.contrib.sessions.backends.db import SessionStore
 from django.conf import settings
 from django_otp.plugins.otp_totp.models import TOTPDevice
 from django_otp import DEVICE_ID_SESSION_KEY
-from tending.accounts.middleware import SESSION_LAST_SEEN, SESSION_STARTED
+from tending.web.sessions import SESSION_LAST_SEEN, SESSION_STARTED
 from tending.accounts.models import User
 user = User.objects.get(email="clinician0@bench.example")
 session = SessionStore()

@@ -131,6 +131,7 @@ INSTALLED_APPS = [
     "tending.accounts",
     "tending.audit",
     "tending.encryption",
+    "tending.web",
     "tending.practices",
     "tending.measures",
     "tending.assignments",
@@ -160,20 +161,20 @@ MIDDLEWARE = [
     # Above WhiteNoise, which answers static files itself, so every response gets these.
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
-    "tending.accounts.middleware.PermissionsPolicyMiddleware",
+    "tending.web.headers.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "tending.audit.middleware.RequestIdMiddleware",
-    "tending.accounts.middleware.NoStoreMiddleware",
+    "tending.web.headers.NoStoreMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "tending.accounts.otp_middleware.TwoFactorMiddleware",
-    "tending.accounts.middleware.SessionTimeoutMiddleware",
-    "tending.accounts.middleware.ClientTimeZoneMiddleware",
+    "tending.web.sessions.SessionTimeoutMiddleware",
+    "tending.web.time_zones.ClientTimeZoneMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     # A database error in a view becomes a calm 503 "nothing was saved" page.
-    "tending.accounts.middleware.DatabaseErrorMiddleware",
+    "tending.web.errors.DatabaseErrorMiddleware",
     # Axes must be last: it turns a lockout flagged during the view into the response.
     "axes.middleware.AxesMiddleware",
 ]
@@ -195,8 +196,8 @@ TEMPLATES = [
                 "tending.measures.context_processors.measures_waiting",
             ],
             "builtins": [
-                "tending.accounts.templatetags.paths",
-                "tending.accounts.templatetags.navigation",
+                "tending.web.templatetags.paths",
+                "tending.web.templatetags.navigation",
             ],
         },
     },
@@ -264,7 +265,7 @@ PASSWORD_RESET_TIMEOUT = 60 * 60  # one hour
 
 # Sessions: cookie dies with the browser; the server ends a session after inactivity and
 # after an absolute lifetime (SessionTimeoutMiddleware), whichever comes first.
-SESSION_ENGINE = "tending.accounts.session_store"
+SESSION_ENGINE = "tending.web.session_store"
 SESSION_IDLE_SECONDS = env_int("TENDING_SESSION_IDLE_MINUTES", 30, minimum=1) * 60
 SESSION_MAX_SECONDS = env_int("TENDING_SESSION_MAX_HOURS", 12, minimum=1) * 60 * 60
 SESSION_COOKIE_AGE = SESSION_MAX_SECONDS
@@ -438,4 +439,4 @@ LOGGING = {
     },
 }
 
-CSRF_FAILURE_VIEW = "tending.accounts.views.errors.csrf_failure"
+CSRF_FAILURE_VIEW = "tending.web.errors.csrf_failure"

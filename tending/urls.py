@@ -22,7 +22,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
 ]
 
-handler400 = "tending.accounts.views.errors.bad_request"
-handler403 = "tending.accounts.views.errors.permission_denied"
-handler404 = "tending.accounts.views.errors.page_not_found"
-handler500 = "tending.accounts.views.errors.server_error"
+handler400 = "tending.web.errors.bad_request"
+handler403 = "tending.web.errors.permission_denied"
+handler404 = "tending.web.errors.page_not_found"
+handler500 = "tending.web.errors.server_error"

@@ -28,7 +28,7 @@ from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_K
 from django.contrib.sessions.backends.db import SessionStore
 from django_otp import DEVICE_ID_SESSION_KEY
 from django_otp.plugins.otp_totp.models import TOTPDevice
-from tending.accounts.middleware import SESSION_LAST_SEEN, SESSION_STARTED
+from tending.web.sessions import SESSION_LAST_SEEN, SESSION_STARTED
 from tending.accounts.models import Membership, Organisation, User
 from tending.practices.models import Practice
 user = User.objects.create_user("EMAIL", "a long test passphrase", name="Rowan Upload")

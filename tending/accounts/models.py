@@ -16,7 +16,7 @@ from django.db import models
 from django.db.models.functions import Lower
 from django.utils import timezone
 
-from tending.paths import path_for
+from tending.web.paths import path_for
 
 
 def normalise_email(email: str) -> str:

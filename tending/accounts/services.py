@@ -16,7 +16,6 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
-from tending.accounts.middleware import start_session_clock
 from tending.accounts.models import (
     ClientProfile,
     CrisisContact,
@@ -28,6 +27,7 @@ from tending.accounts.models import (
     normalise_email,
 )
 from tending.audit.services import record
+from tending.web.sessions import start_session_clock
 
 logger = logging.getLogger(__name__)
 

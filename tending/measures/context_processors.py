@@ -11,7 +11,7 @@ from django.http import HttpRequest
 from django.utils.functional import SimpleLazyObject
 
 from tending.fastsql import fetch_values
-from tending.paths import path_for
+from tending.web.paths import path_for
 
 
 @dataclass(frozen=True)

@@ -18,7 +18,6 @@ from django.utils import timezone
 from django.utils.functional import SimpleLazyObject
 
 from tending.accounts.access import caseload_for, clinician_required, get_client_for_user
-from tending.accounts.downloads import csv_download
 from tending.accounts.models import ClientProfile
 from tending.accounts.throttling import rate_limited
 from tending.assignments import schedules
@@ -29,6 +28,7 @@ from tending.reports import exports, layers
 from tending.reports.forms import PeriodForm
 from tending.reports.models import CaseloadRevision, current_number, revision_annotations
 from tending.reports.progress import DEFAULT_PERIOD, PERIODS, gather
+from tending.web.downloads import csv_download
 
 PROGRESS_CACHE_SECONDS = 600
 

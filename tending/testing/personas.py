@@ -16,8 +16,8 @@ from django.test import Client
 from django_otp import DEVICE_ID_SESSION_KEY
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from tending.accounts.middleware import SESSION_LAST_SEEN, SESSION_STARTED
 from tending.accounts.models import ClientProfile, Membership, Organisation, User
+from tending.web.sessions import SESSION_LAST_SEEN, SESSION_STARTED
 
 PASSWORD = "correct horse battery staple 7"
 TOTP_SECRET = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"

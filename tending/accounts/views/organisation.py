@@ -17,7 +17,6 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from tending.accounts.access import org_admin_required
-from tending.accounts.downloads import csv_download
 from tending.accounts.forms import (
     AuditFilterForm,
     CrisisContactFormSet,
@@ -34,6 +33,7 @@ from tending.accounts.services import (
 from tending.accounts.throttling import check, person, rate_limited, with_retry_after
 from tending.audit.models import AuditEvent
 from tending.audit.services import record
+from tending.web.downloads import csv_download
 
 AUDIT_PAGE_SIZE = 50
 

@@ -13,13 +13,14 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_POST
 
-from tending.accounts import resume, two_factor
+from tending.accounts import two_factor
 from tending.accounts.access import is_verified, signed_in_user
 from tending.accounts.forms import CodeForm, SignInForm
-from tending.accounts.middleware import SIGNED_OUT_REASON
 from tending.accounts.models import User, normalise_email
 from tending.accounts.services import complete_sign_in
 from tending.audit.services import record
+from tending.web import resume
+from tending.web.sessions import SIGNED_OUT_REASON
 
 SIGN_IN_EMAIL = "tending_sign_in_email"
 PENDING_USER = "tending_pending_user"

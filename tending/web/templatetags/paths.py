@@ -2,7 +2,7 @@
 
 Every page's frame links to the same few pages, and reversing a URL name walks the URL
 patterns each time: on the benchmark machine the frame's dozen `{% url %}` tags were about a
-tenth of a cached dashboard's time (see `tending/paths.py`). Loaded as a template builtin
+tenth of a cached dashboard's time (see `tending/web/paths.py`). Loaded as a template builtin
 (settings.TEMPLATES), so templates need no `{% load %}`.
 """
 
@@ -12,7 +12,7 @@ from typing import Any
 
 from django import template
 
-from tending.paths import path_for
+from tending.web.paths import path_for
 
 register = template.Library()
 

@@ -13,7 +13,7 @@ from django import template
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString
 
-from tending.paths import path_for, site
+from tending.web.paths import path_for, site
 
 register = template.Library()
 

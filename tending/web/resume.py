@@ -26,13 +26,14 @@ from typing import Any
 from urllib.parse import urlencode, urlsplit
 
 from django.contrib import messages
+from django.contrib.auth import get_user_model
+from django.contrib.auth.base_user import AbstractBaseUser
 from django.contrib.messages.storage.base import BaseStorage
 from django.http import HttpRequest, HttpResponse, QueryDict
 from django.middleware.csrf import CsrfViewMiddleware
 from django.urls import Resolver404, resolve, reverse
 from django.utils.datastructures import MultiValueDict
 
-from tending.accounts.models import User
 from tending.audit.services import record
 from tending.encryption.keys import DecryptionError, decrypt, encrypt
 
@@ -130,12 +131,12 @@ def keep(request: HttpRequest, kept: dict[str, Any]) -> None:
 
 def _discard(request: HttpRequest, kept: dict[str, Any], reason: str, actor: Any = None) -> None:
     request.session.pop(KEPT_FORM, None)
-    owner = User.objects.filter(pk=kept["user"]).first()
+    owner = get_user_model()._default_manager.filter(pk=kept["user"]).first()
     record(
         action="signin.kept_form_discarded",
         request=request,
         actor=actor,
-        organisation=owner.organisation if owner else None,
+        organisation=getattr(owner, "organisation", None),
         target=owner,
         detail={"view": kept.get("view", ""), "reason": reason},
     )
@@ -166,7 +167,7 @@ def is_waiting(request: HttpRequest) -> bool:
     return _current(request) is not None
 
 
-def claim(request: HttpRequest, user: User) -> str:
+def claim(request: HttpRequest, user: AbstractBaseUser) -> str:
     """Call once `user` is fully signed in. Return where to send them to resend the form, or "".
 
     A form kept for someone else is discarded without being used or shown.

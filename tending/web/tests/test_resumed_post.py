@@ -15,7 +15,6 @@ from django.contrib.sessions.models import Session
 from django.test import Client
 from django.urls import reverse
 
-from tending.accounts.resume import KEEP_SECONDS, KEPT_FORM, LOST_MESSAGE, SAVED_MESSAGE
 from tending.audit.models import AuditEvent
 from tending.measures.models import MeasureRequest, Response, RiskAlert
 from tending.practices.models import Practice, PracticeLog
@@ -23,6 +22,7 @@ from tending.testing.measure_records import PHQ9_POSITIVE
 from tending.testing.personas import PASSWORD, current_code, sign_in
 from tending.testing.session_records import session_form
 from tending.therapy_sessions.models import TherapySession
+from tending.web.resume import KEEP_SECONDS, KEPT_FORM, LOST_MESSAGE, SAVED_MESSAGE
 
 MONDAY = dt.datetime(2026, 11, 16, 15, 0, tzinfo=dt.UTC)
 BROWSER_FORM = "application/x-www-form-urlencoded"

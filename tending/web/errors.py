@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import errno
+import logging
 import sys
+from collections.abc import Callable
 
 from django.db import InterfaceError, OperationalError
 from django.http import HttpRequest, HttpResponse
 from django.template.loader import render_to_string
 
 _DISK_FULL = {errno.ENOSPC, errno.EDQUOT}
+logger = logging.getLogger("django.request")
 
 
 def is_storage_failure(exception: BaseException | None) -> bool:
@@ -84,3 +87,30 @@ def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
         "For your security, forms stop working after a while. Go back, reload the page and "
         "try again.",
     )
+
+
+class DatabaseErrorMiddleware:
+    """Answer a database failure or a full disk in a view with a calm 503 "nothing was saved".
+
+    Every write path runs in one transaction (and a recording's file is removed when its row
+    does not commit), so when the database fails (locked, full, gone) or the disk is full the
+    view's writes are undone and the person can simply try again. The error is still logged
+    with its traceback, like any other server error.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        return self.get_response(request)
+
+    def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
+        if not is_storage_failure(exception):
+            return None
+        logger.error(
+            "Nothing saved, answered 503: %s",
+            request.path,
+            exc_info=exception,
+            extra={"status_code": 503, "request": request},
+        )
+        return database_unavailable(request)

@@ -5,7 +5,7 @@ from datetime import timedelta
 from django.contrib.sessions.models import Session
 from django.utils import timezone
 
-from tending.accounts.session_store import SessionStore
+from tending.web.session_store import SessionStore
 
 
 def test_it_reads_back_a_saved_session(db):
