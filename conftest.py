@@ -21,15 +21,13 @@ def _empty_cache():
     # Cached reports are keyed by record identifiers; each test starts with none.
     from django.core.cache import cache
 
-    from tending.reports import dashboard
+    from tending.revisions.services import clear_caches
 
     cache.clear()
-    dashboard._computed.clear()
-    dashboard._banners.clear()
+    clear_caches()
     yield
     cache.clear()
-    dashboard._computed.clear()
-    dashboard._banners.clear()
+    clear_caches()
 
 
 @pytest.fixture

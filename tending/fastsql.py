@@ -1,23 +1,35 @@
-"""Plain-SQL loading and inserting for the few queries that run on every request.
+"""ORM queries compiled once, and plain-SQL loading and inserting, for the few queries that
+run on every request.
 
 Every signed-in page loads the user with their membership, the two-step device and often a
 client record, and writes an audit event. Building those queries through the ORM cost about a
 millisecond each on this project's benchmark machine, many times the lookup itself, and the
-same SQL was built again on every request. Here the SQL is built once per model, join path
-and database vendor, from the models' own metadata, and rows become model instances with the
-same converters the ORM applies (so encrypted fields, UUIDs and dates come back exactly as the
-ORM would give them; `tests/test_fastsql.py` checks that against the ORM on both
-databases). Anything more varied than these few lookups stays with the ORM.
+same SQL was built again on every request.
+
+- `Precompiled` takes a query written with the ORM (where the rules live, such as the
+  caseload rule in `accounts/access.py`), compiles it once per database with stand-in values,
+  and afterwards runs the same SQL with the real values, turning rows into what the ORM would
+  return. A rule changed in its ORM query changes every fast path built from it.
+- `fetch_one` builds SQL from the models' own metadata for lookups by key that state no rule
+  (the signed-in user with their membership and device); `insert` writes an audit event.
+
+Rows come back through the converters the ORM applies, so encrypted fields, UUIDs and dates
+are exactly as the ORM would give them (`tests/test_fastsql.py` compares them with the ORM,
+on both databases). Anything more varied than these few queries stays with the ORM.
 """
 
 from __future__ import annotations
 
+import threading
+import uuid
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import Any, TypeVar
+from typing import Any, Generic, TypeVar
 
 from django.db import connections, models, router
+from django.db.models import query as orm_query
 from django.db.models.fields.related import ForeignObjectRel
+from django.db.models.query import ModelIterable, QuerySet
 
 M = TypeVar("M", bound=models.Model)
 
@@ -49,9 +61,6 @@ _plans: dict[tuple[Any, ...], _Plan] = {}
 _inserts: dict[
     tuple[str, type[models.Model], bool], tuple[str, tuple[models.Field[Any, Any], ...]]
 ] = {}
-
-
-_value_converters: dict[tuple[str, tuple[models.Field[Any, Any], ...]], Converters] = {}
 
 
 def _converters(
@@ -92,9 +101,8 @@ def _plan(
     where: str,
     joins: Sequence[str],
     join_on: tuple[tuple[str, str], ...] = (),
-    annotations: tuple[tuple[str, str], ...] = (),
 ) -> _Plan:
-    key = (connection.vendor, model, where, tuple(joins), join_on, annotations)
+    key = (connection.vendor, model, where, tuple(joins), join_on)
     conditions = dict(join_on)
     plan = _plans.get(key)
     if plan is not None:
@@ -142,7 +150,6 @@ def _plan(
             on = f"{on} AND ({conditions[path]})"
         sql_from.append(f"LEFT JOIN {quote(related._meta.db_table)} {quote(alias)} ON {on}")
         known[path] = len(parts) - 1
-    select += [f"({expression})" for _, expression in annotations]
     # Names come from the models; `where` is the caller's constant SQL; values are parameters.
     sql = f"SELECT {', '.join(select)} FROM {' '.join(sql_from)} WHERE {where}"  # noqa: S608  # nosec B608
     plan = _Plan(sql, tuple(parts))
@@ -157,27 +164,22 @@ def fetch_one(
     *,
     joins: Sequence[str] = (),
     join_on: tuple[tuple[str, str], ...] = (),
-    annotations: tuple[tuple[str, str], ...] = (),
 ) -> M | None:
     """Return the first row of `model` matching `where`, with `joins` loaded as select_related.
 
     `where` is SQL over the table aliased `t0` (joined tables are `t1`, `t2`, ... in the order
     of `joins`), with `%s` placeholders for `params`; write it as a constant, never from input.
-    Params are prepared as the ORM would be for the column they are compared with only if the
-    caller does so: pass UUIDs through `uuid_param`.
+    Params are passed as they are: compare only integer keys this way (a rule, or a UUID,
+    belongs in a `Precompiled` ORM query).
 
     `join_on` adds a constant condition to a join's ON clause, as (path, SQL) pairs; their
     placeholders' values come first in `params`, in the order of `joins`. It is what lets a
     join follow a reverse foreign key to at most one row (the user's device with a given id);
     that row, or None, is left in the parent's `_state.fields_cache` under the path's name.
-
-    `annotations` are (name, SQL) pairs of constant scalar expressions over the same aliases,
-    without placeholders; each value is set on the returned instance under its name, raw from
-    the database, as `QuerySet.annotate` would set it.
     """
     alias = router.db_for_read(model)
     connection = connections[alias]
-    plan = _plan(connection, model, where, joins, join_on, annotations)
+    plan = _plan(connection, model, where, joins, join_on)
     with connection.cursor() as cursor:
         cursor.execute(plan.sql, list(params))
         row = cursor.fetchone()
@@ -200,40 +202,7 @@ def fetch_one(
                 parent._state.fields_cache[part.cache_name] = instance
                 if instance is not None and part.reverse_cache_name:
                     instance._state.fields_cache[part.reverse_cache_name] = parent
-    found = instances[0]
-    for offset, (name, _) in enumerate(annotations, start=len(row) - len(annotations)):
-        setattr(found, name, row[offset])
-    return found  # type: ignore[return-value]
-
-
-def fetch_values(
-    sql: str, params: Sequence[Any], fields: Sequence[models.Field[Any, Any]], *, using: str
-) -> list[tuple[Any, ...]]:
-    """Run `sql` (constant, with `%s` placeholders) and convert each column as its field would.
-
-    `fields` names, in order, the model field each selected column comes from, so its value
-    comes back as the ORM would return it (a UUID, an aware datetime, decrypted text).
-    """
-    connection = connections[using]
-    key = (connection.vendor, tuple(fields))
-    converters = _value_converters.get(key)
-    if converters is None:
-        converters = _value_converters[key] = _converters(connection, fields, None, 0)
-    with connection.cursor() as cursor:
-        cursor.execute(sql, list(params))
-        rows = cursor.fetchall()
-    converted = []
-    for row in rows:
-        values = list(row)
-        _convert(values, converters, connection)
-        converted.append(tuple(values))
-    return converted
-
-
-def uuid_param(model: type[models.Model], field_name: str, value: Any) -> Any:
-    """Prepare `value` to compare with `field_name` as the ORM would (UUIDs differ by vendor)."""
-    connection = connections[router.db_for_read(model)]
-    return model._meta.get_field(field_name).get_db_prep_value(value, connection)  # type: ignore[union-attr]
+    return instances[0]  # type: ignore[return-value]
 
 
 def insert(instance: models.Model, *, flush_later: bool = False) -> None:
@@ -280,3 +249,164 @@ def insert(instance: models.Model, *, flush_later: bool = False) -> None:
         instance.pk = cursor.fetchone()[0]
     instance._state.adding = False
     instance._state.db = alias
+
+
+# Stand-ins for the values of a Precompiled query, found again among the compiled parameters.
+# Within a 32-bit integer's range: Django compiles an out-of-range integer as "no rows".
+_STAND_IN_INTEGER = 1_987_654_300
+_STAND_IN_UUID = uuid.UUID("6f1d2b7a-93c4-4e0b-8f5a-2c7d9e1b4a60").int
+
+
+@dataclass(frozen=True)
+class _Compiled:
+    sql: str
+    params: tuple[Any, ...]
+    slots: tuple[tuple[int, str, bool], ...]  # (parameter index, value name, as hex text)
+    converters: Converters
+    model: type[models.Model] | None  # None: rows are value tuples
+    init_list: tuple[str, ...]
+    model_columns: tuple[int, int]
+    populators: tuple[Any, ...]
+    annotations: tuple[tuple[str, int], ...]
+
+
+R = TypeVar("R")
+
+
+class Precompiled(Generic[R]):
+    """An ORM query stated once, compiled once per database, run with new values.
+
+    `build(**values)` returns the QuerySet; `slots` names its variable values and their types
+    (`int` or `uuid.UUID`). The first run on a database calls `build` with stand-in values,
+    compiles it, and finds where each stand-in went among the SQL parameters; every run then
+    executes that SQL with the real values. `build` must use each value only as a compared
+    value (a filter), so that the compiled SQL is the same whatever the values are.
+    """
+
+    def __init__(self, build: Callable[..., QuerySet[Any, Any]], **slots: type) -> None:
+        self._build = build
+        self._slots = slots
+        self._compiled: dict[str, _Compiled] = {}
+        self._lock = threading.Lock()
+        self._model: type[models.Model] | None = None
+
+    def first(self, **values: Any) -> R | None:
+        """The first row as a model instance (with its select_related and annotations)."""
+        alias, compiled, row = self._run(values, one=True)
+        if row is None:
+            return None
+        assert compiled.model is not None, "first() needs a query of model instances"  # noqa: S101  # nosec B101
+        start, end = compiled.model_columns
+        instance = compiled.model.from_db(alias, compiled.init_list, row[start:end])
+        for populator in compiled.populators:
+            populator.populate(row, instance)
+        for name, index in compiled.annotations:
+            setattr(instance, name, row[index])
+        return instance  # type: ignore[return-value]
+
+    def rows(self, **values: Any) -> list[tuple[Any, ...]]:
+        """Every row of a values_list query, each value converted as the ORM would."""
+        _, _, rows = self._run(values, one=False)
+        return [tuple(row) for row in rows]
+
+    def _run(self, values: dict[str, Any], *, one: bool) -> tuple[str, _Compiled, Any]:
+        if values.keys() != self._slots.keys():
+            raise TypeError(f"expected values for {sorted(self._slots)}, got {sorted(values)}")
+        if self._model is None:
+            self._model = self._build(**self._stand_ins()).model
+        alias = router.db_for_read(self._model)
+        compiled = self._compiled.get(alias) or self._compile(alias)
+        params = list(compiled.params)
+        for index, name, as_hex in compiled.slots:
+            value = values[name]
+            if self._slots[name] is uuid.UUID and not isinstance(value, uuid.UUID):
+                value = uuid.UUID(str(value))
+            params[index] = value.hex if as_hex else value
+        connection = connections[alias]
+        with connection.cursor() as cursor:
+            cursor.execute(compiled.sql, params)
+            if one:
+                found = cursor.fetchone()
+                if found is None:
+                    return alias, compiled, None
+                row = list(found)
+                _convert(row, compiled.converters, connection)
+                return alias, compiled, row
+            rows = [list(found) for found in cursor.fetchall()]
+        for row in rows:
+            _convert(row, compiled.converters, connection)
+        return alias, compiled, rows
+
+    def _stand_ins(self) -> dict[str, Any]:
+        stand_ins: dict[str, Any] = {}
+        for offset, (name, kind) in enumerate(self._slots.items()):
+            if kind is int:
+                stand_ins[name] = _STAND_IN_INTEGER + offset
+            elif kind is uuid.UUID:
+                stand_ins[name] = uuid.UUID(int=_STAND_IN_UUID + offset)
+            else:
+                raise TypeError(f"{name}: only int and uuid.UUID values can be precompiled")
+        return stand_ins
+
+    def _compile(self, alias: str) -> _Compiled:
+        with self._lock:
+            found = self._compiled.get(alias)
+            if found is not None:
+                return found
+            stand_ins = self._stand_ins()
+            queryset = self._build(**stand_ins).using(alias)
+            compiler = queryset.query.get_compiler(using=alias)
+            sql, params = compiler.as_sql()
+            slots = _find_stand_ins(params, stand_ins)
+            select = compiler.select[: compiler.col_count]
+            converters = _expression_converters(compiler, [column for column, *_ in select])
+            model, init_list, span, populators = None, (), (0, 0), ()
+            if queryset._iterable_class is ModelIterable:
+                klass_info = compiler.klass_info
+                columns = klass_info["select_fields"]
+                span = (columns[0], columns[-1] + 1)
+                model = klass_info["model"]
+                init_list = tuple(column.target.attname for column, *_ in select[span[0] : span[1]])
+                populators = tuple(
+                    orm_query.get_related_populators(  # type: ignore[attr-defined]
+                        klass_info, compiler.select, alias
+                    )
+                )
+            compiled = _Compiled(
+                sql=sql,
+                params=tuple(params),
+                slots=slots,
+                converters=converters,
+                model=model,
+                init_list=init_list,
+                model_columns=span,
+                populators=populators,
+                annotations=tuple((compiler.annotation_col_map or {}).items()),
+            )
+            self._compiled[alias] = compiled
+            return compiled
+
+
+def _find_stand_ins(
+    params: Sequence[Any], stand_ins: dict[str, Any]
+) -> tuple[tuple[int, str, bool], ...]:
+    """Where each stand-in value went among the compiled parameters (UUIDs may go as hex)."""
+    slots = []
+    for index, param in enumerate(params):
+        for name, stand_in in stand_ins.items():
+            if type(param) is type(stand_in) and param == stand_in:
+                slots.append((index, name, False))
+            elif isinstance(stand_in, uuid.UUID) and param == stand_in.hex:
+                slots.append((index, name, True))
+    missing = set(stand_ins) - {name for _, name, _ in slots}
+    if missing:
+        raise TypeError(f"{sorted(missing)} did not become SQL parameters: not precompilable")
+    return tuple(slots)
+
+
+def _expression_converters(compiler: Any, expressions: Sequence[Any]) -> Converters:
+    """The ORM's converters for the selected expressions, as (index, functions, expression)."""
+    return tuple(
+        (index, tuple(functions), expression)
+        for index, (functions, expression) in compiler.get_converters(expressions).items()
+    )

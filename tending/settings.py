@@ -132,6 +132,7 @@ INSTALLED_APPS = [
     "tending.audit",
     "tending.encryption",
     "tending.web",
+    "tending.revisions",
     "tending.practices",
     "tending.measures",
     "tending.assignments",
@@ -193,7 +194,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "tending.accounts.context_processors.page_context",
-                "tending.measures.context_processors.measures_waiting",
+                "tending.measures.risk_banner.measures_waiting",
             ],
             "builtins": [
                 "tending.web.templatetags.paths",

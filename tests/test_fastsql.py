@@ -1,9 +1,10 @@
-"""The plain-SQL loaders give exactly what the ORM gives (tending/fastsql.py).
+"""The fast loaders give exactly what the ORM gives (tending/fastsql.py).
 
-They replace the ORM on the queries every signed-in request makes: the user with their
-membership, the two-step device, the client a clinician opens, and the audit event. A wrong
-converter would show a clinician the wrong organisation, break two-step checks or write an
-unreadable audit row, so each is compared field by field with the ORM, on both databases.
+They replace the ORM's query building on the queries every signed-in request makes: the
+user with their membership, the two-step device, the client a clinician opens (the caseload
+rule, compiled once), the risk banner, and the audit event. A wrong converter would show a
+clinician the wrong organisation, break two-step checks or write an unreadable audit row, so
+each is compared field by field with the ORM, on both databases.
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from tending.accounts.models import ClientProfile, Membership, User
 from tending.audit.models import AuditEvent
 from tending.audit.services import record
-from tending.fastsql import fetch_one, fetch_values, uuid_param
+from tending.fastsql import Precompiled, fetch_one
 
 
 def _values(instance: models.Model) -> dict[str, Any]:
@@ -58,18 +59,27 @@ def test_nothing_is_found_for_a_user_that_does_not_exist(db):
     assert fetch_one(User, "t0.id = %s", [987654]) is None
 
 
-def test_a_client_record_loads_with_its_organisation_clinician_and_user(world):
+def _clinician_request(rf, world, clinician=None):
+    request = rf.get("/")
+    # As AccountBackend loads a signed-in clinician: with their membership.
+    request.user = User.objects.select_related("membership__organisation").get(
+        pk=(clinician or world.clinician_a).pk
+    )
+    request.user.is_verified = lambda: True
+    return request
+
+
+def test_a_client_record_loads_with_its_organisation_clinician_and_user(world, rf):
+    from tending.accounts.access import get_client_for_user
+
     client = world.client_a
     expected = ClientProfile.objects.select_related(
         "organisation", "primary_clinician", "user"
     ).get(pk=client.pk)
-    loaded = fetch_one(
-        ClientProfile,
-        "t0.public_id = %s",
-        [uuid_param(ClientProfile, "public_id", client.public_id)],
-        joins=("organisation", "primary_clinician", "user"),
-    )
-    assert loaded is not None
+    request = _clinician_request(rf, world)
+    with CaptureQueriesContext(connection) as queries:
+        loaded = get_client_for_user(request, client.public_id)
+    assert len(queries) == 1
     with CaptureQueriesContext(connection) as queries:
         assert _values(loaded) == _values(expected)
         assert loaded.public_id == client.public_id  # a UUID, not the stored text
@@ -77,6 +87,30 @@ def test_a_client_record_loads_with_its_organisation_clinician_and_user(world):
         assert _values(loaded.primary_clinician) == _values(expected.primary_clinician)
         assert _values(loaded.user) == _values(expected.user)
     assert len(queries) == 0
+
+
+def test_a_precompiled_query_gives_what_its_orm_query_gives_for_any_values(world):
+    query: Precompiled[ClientProfile] = Precompiled(
+        lambda organisation, client: ClientProfile.objects.filter(
+            organisation_id=organisation, public_id=client
+        ).select_related("primary_clinician"),
+        organisation=int,
+        client=__import__("uuid").UUID,
+    )
+    for profile in ClientProfile.objects.all():
+        for organisation in (world.org_a.pk, world.org_b.pk):
+            expected = (
+                ClientProfile.objects.filter(
+                    organisation_id=organisation, public_id=profile.public_id
+                )
+                .select_related("primary_clinician")
+                .first()
+            )
+            loaded = query.first(organisation=organisation, client=profile.public_id)
+            assert (loaded is None) == (expected is None)
+            if loaded is not None:
+                assert _values(loaded) == _values(expected)
+                assert _values(loaded.primary_clinician) == _values(expected.primary_clinician)
 
 
 def test_the_authenticator_device_loads_as_the_orm_gives(world):
@@ -109,8 +143,8 @@ def test_an_audit_event_written_in_plain_sql_reads_back_whole_through_the_orm(wo
 
 
 def test_the_risk_banner_rows_come_back_as_the_orm_gives_them(world):
-    from tending.measures.context_processors import _banner_sql
     from tending.measures.models import RiskAlert
+    from tending.measures.risk_banner import open_alerts_for
     from tending.testing.measure_records import answer_phq9
 
     answer_phq9(world)
@@ -119,39 +153,29 @@ def test_the_risk_banner_rows_come_back_as_the_orm_gives_them(world):
             "public_id", "priority", "created_at", "client__name"
         )
     )
-    rows = fetch_values(
-        _banner_sql(),
-        [world.org_a.pk, world.clinician_a.pk],
-        [
-            RiskAlert._meta.get_field("public_id"),
-            RiskAlert._meta.get_field("priority"),
-            RiskAlert._meta.get_field("created_at"),
-            ClientProfile._meta.get_field("name"),
-        ],
-        using="default",
-    )
+    banner = open_alerts_for(world.clinician_a.membership)
+    rows = [(a.public_id, a.priority, a.created_at, a.client_name) for a in banner]
     assert rows == expected and len(rows) == 1
     # Another clinician's banner stays empty.
-    assert not fetch_values(
-        _banner_sql(),
-        [world.org_a.pk, world.admin_a.pk],
-        [RiskAlert._meta.get_field("public_id")] * 4,
-        using="default",
-    )
+    assert open_alerts_for(world.clinician_a2.membership) == []
 
 
-def test_annotations_come_in_the_same_query_as_the_row(world):
-    sql = "SELECT COUNT(*) FROM accounts_clientprofile c WHERE c.primary_clinician_id = t2.id"
+def test_annotations_come_in_the_same_query_as_the_row(world, rf):
+    from tending.accounts.access import get_client_for_user
+    from tending.revisions import services as revisions
+
+    before = revisions.caseload_number(world.clinician_a.pk)
+    revisions.client_changed(world.client_a)
+    revisions.client_changed(world.client_a)
+    request = _clinician_request(rf, world)
     with CaptureQueriesContext(connection) as queries:
-        loaded = fetch_one(
-            ClientProfile,
-            "t0.id = %s",
-            [world.client_a.pk],
-            joins=("organisation", "primary_clinician"),
-            annotations=(("clients_of_their_clinician", sql), ("answer", "SELECT 42")),
+        loaded = get_client_for_user(
+            request, world.client_a.public_id, annotations=revisions.REVISIONS
         )
     assert len(queries) == 1
-    assert loaded is not None and loaded.name == world.client_a.name
-    expected = ClientProfile.objects.filter(primary_clinician=world.clinician_a).count()
-    assert loaded.clients_of_their_clinician == expected == 2  # type: ignore[attr-defined]
-    assert loaded.answer == 42  # type: ignore[attr-defined]
+    assert loaded.name == world.client_a.name
+    from tending.revisions.models import ClientRevision
+
+    assert loaded.client_revision == ClientRevision.objects.get(pk=world.client_a.pk).number  # type: ignore[attr-defined]
+    assert loaded.caseload_revision == revisions.caseload_number(world.clinician_a.pk)  # type: ignore[attr-defined]
+    assert loaded.caseload_revision == before + 2  # type: ignore[attr-defined]

@@ -1,33 +1,44 @@
 """Who may see what: every view that touches people's records asks here, in one line.
 
-The rules:
-- a client sees only their own record;
-- a clinician sees only the clients on their own caseload, in their own organisation;
+Each rule is written once, here or in the module named, and every path uses it:
+
+- a client sees only their own record (`get_client_for_user`, `client_required`);
+- a clinician sees only the clients on their own caseload: those in the clinician's own
+  organisation whose primary clinician they are (`on_caseload`, the one statement of the
+  rule; `caseload_for`, `get_client_for_user` and the staff risk banner are built from it,
+  the fast paths through `fastsql.Precompiled`, so a change to it changes them all);
+- a clinician reads a client's journal entry only while the client shares it: saved, not a
+  draft, and shared (`journal.models.shared_with_clinician`, used by the client's and the
+  clinician's pages and the layer map);
 - a clinician the organisation names as cover also sees a risk alert escalated to them, and
-  only that alert, for as long as they remain named (`cover_membership`);
-- an organisation admin administers the organisation but sees no clinical records;
-- anything else is answered with 404, so nobody learns that a record exists.
+  only that alert, for as long as they remain named (`cover_membership`; the alert check is
+  in `measures/views/clinician.py`);
+- an organisation admin administers the organisation (members, invitations, crisis contacts,
+  the audit trail, erasure) but sees no clinical records (`org_admin_required`);
+- anything else is answered with 404, so nobody learns that a record exists, and a look at
+  another person's record leaves an `access.denied` audit event.
 
 Staff (clinicians and admins) must have passed two-factor verification in this session.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from functools import wraps
 from typing import Any, TypeVar
 from uuid import UUID
 
 from django.conf import settings
 from django.contrib.auth.views import redirect_to_login
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
+from django.db.models.expressions import BaseExpression
 from django.http import Http404, HttpRequest
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect
 
 from tending.accounts.models import ClientProfile, Membership, User
 from tending.audit.services import record
-from tending.fastsql import fetch_one, uuid_param
+from tending.fastsql import Precompiled
 
 View = TypeVar("View", bound=Callable[..., HttpResponseBase])
 
@@ -95,14 +106,24 @@ def organisation_id_of(request: HttpRequest) -> int:
     return int(request.membership.organisation_id)  # type: ignore[attr-defined]
 
 
+def on_caseload(organisation_id: int, clinician_id: int, *, via: str = "") -> Q:
+    """The caseload rule: the clients in the clinician's own organisation whose primary
+    clinician they are. `via` is the path from the model queried to its client ("client__"
+    for a client's alerts, responses and so on); "" queries clients themselves."""
+    return Q(
+        **{
+            f"{via}organisation_id": organisation_id,
+            f"{via}primary_clinician_id": clinician_id,
+        }
+    )
+
+
 def caseload_for(request: HttpRequest) -> QuerySet[ClientProfile]:
     """Return the clients this request may see: a verified clinician's own caseload, or none."""
     membership = staff_membership(request, Membership.Role.CLINICIAN)
     if membership is None:
         return ClientProfile.objects.none()
-    return ClientProfile.objects.filter(
-        organisation_id=membership.organisation_id, primary_clinician_id=membership.user_id
-    )
+    return ClientProfile.objects.filter(on_caseload(membership.organisation_id, membership.user_id))
 
 
 def cover_membership(request: HttpRequest) -> Membership | None:
@@ -117,13 +138,39 @@ def cover_membership(request: HttpRequest) -> Membership | None:
     return membership
 
 
+# One compiled query per set of annotations asked for (see `get_client_for_user`).
+_client_queries: dict[tuple[str, ...], Precompiled[ClientProfile]] = {}
+
+
+def _client_query(annotations: Mapping[str, BaseExpression]) -> Precompiled[ClientProfile]:
+    """A client on a clinician's caseload by public id, with what every client page shows."""
+    key = tuple(annotations)
+    query = _client_queries.get(key)
+    if query is None:
+        query = _client_queries[key] = Precompiled[ClientProfile](
+            lambda organisation, clinician, client: (
+                ClientProfile.objects.filter(on_caseload(organisation, clinician), public_id=client)
+                .select_related("organisation", "primary_clinician", "user")
+                .annotate(**annotations)
+            ),
+            organisation=int,
+            clinician=int,
+            client=UUID,
+        )
+    return query
+
+
 def get_client_for_user(
-    request: HttpRequest, client_id: UUID, *, annotations: tuple[tuple[str, str], ...] = ()
+    request: HttpRequest,
+    client_id: UUID,
+    *,
+    annotations: Mapping[str, BaseExpression] | None = None,
 ) -> ClientProfile:
     """Return the client record `client_id` if this request may see it; otherwise raise 404.
 
-    `annotations` (clinicians only) are read in the same query: see `fastsql.fetch_one`. The
-    client row is `t0`.
+    `annotations` (clinicians only) are read in the same query and set on the client, as
+    `QuerySet.annotate` would; each name must always stand for the same expression (the
+    query is compiled once per set of names).
     """
     user = signed_in_user(request)
     if user is None:
@@ -138,19 +185,11 @@ def get_client_for_user(
             raise Http404
         return own
     membership = staff_membership(request, Membership.Role.CLINICIAN)
-    # The same rule as `caseload_for`, in plain SQL: this runs on every client page a
-    # clinician opens (see tending/fastsql.py).
+    # This runs on every client page a clinician opens: the caseload rule's query, compiled
+    # once (see tending/fastsql.py).
     client = (
-        fetch_one(
-            ClientProfile,
-            "t0.public_id = %s AND t0.organisation_id = %s AND t0.primary_clinician_id = %s",
-            [
-                uuid_param(ClientProfile, "public_id", client_id),
-                membership.organisation_id,
-                membership.user_id,
-            ],
-            joins=("organisation", "primary_clinician", "user"),
-            annotations=annotations,
+        _client_query(annotations or {}).first(
+            organisation=membership.organisation_id, clinician=membership.user_id, client=client_id
         )
         if membership is not None
         else None

@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib import admin
+from django.http import HttpRequest
 
 from tending.accounts.models import ClientProfile, Membership, Organisation, User
+from tending.revisions import services as revisions
 
 
 @admin.register(User)
@@ -27,9 +31,18 @@ class MembershipAdmin(admin.ModelAdmin[Membership]):
     list_filter = ["role"]
     raw_id_fields = ["user"]
 
+    def save_model(self, request: HttpRequest, obj: Membership, form: Any, change: bool) -> None:
+        super().save_model(request, obj, form, change)
+        revisions.caseload_changed(obj.user_id)  # another organisation: another caseload
+
 
 @admin.register(ClientProfile)
 class ClientProfileAdmin(admin.ModelAdmin[ClientProfile]):
     list_display = ["public_id", "organisation", "primary_clinician"]
     fields = ["organisation", "primary_clinician"]
     readonly_fields = ["organisation"]
+
+    def save_model(self, request: HttpRequest, obj: ClientProfile, form: Any, change: bool) -> None:
+        previous = form.initial.get("primary_clinician") if change else None
+        super().save_model(request, obj, form, change)
+        revisions.client_changed(obj, previous_clinician_id=previous)

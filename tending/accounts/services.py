@@ -27,6 +27,7 @@ from tending.accounts.models import (
     normalise_email,
 )
 from tending.audit.services import record
+from tending.revisions import services as revisions
 from tending.web.sessions import start_session_clock
 
 logger = logging.getLogger(__name__)
@@ -151,6 +152,7 @@ def invite_client(
         email=email,
     )
     record(action="client.created", request=request, client=client, target=client)
+    revisions.client_changed(client)  # a new row on the caseload
     _issue_invitation(
         request=request,
         organisation=clinician.organisation,
@@ -236,10 +238,12 @@ def accept_invitation(*, request: HttpRequest, token: str, password: str) -> Use
             raise InvitationError("accepted")
         invitation.client.user = user
         invitation.client.save(update_fields=["user"])
+        revisions.client_changed(invitation.client)
     else:
         Membership.objects.create(
             user=user, organisation=invitation.organisation, role=invitation.role
         )
+        revisions.caseload_changed(user.pk)
     invitation.accepted_at = timezone.now()
     invitation.save(update_fields=["accepted_at"])
     record(

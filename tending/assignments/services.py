@@ -14,9 +14,10 @@ from tending.accounts.models import ClientProfile, User
 from tending.assignments import schedules
 from tending.assignments.models import Assignment, AssignmentVersion
 from tending.audit.services import record
-from tending.measures.models import Response, RiskAlert
+from tending.measures.models import MeasureRequest, Response, RiskAlert
 from tending.measures.services import NotAnswerableOnline, answerable_online
 from tending.practices.models import PracticeLog
+from tending.revisions import services as revisions
 
 # While a risk alert is open, these kinds of practice wait for the clinician's review: imagery
 # and letter writing can stir up strong feelings (shared/clinical-facts.md C-general).
@@ -87,6 +88,7 @@ def save_assignment(
         target=assignment,
         detail={"version": assignment.version},
     )
+    revisions.client_changed(client)
     return assignment
 
 
@@ -102,13 +104,15 @@ def set_status(
         today = schedules.local_today(timezone.now(), locked.client.time_zone)
         if locked.end_date is None or locked.end_date > today:
             values["end_date"] = max(today, locked.start_date)
-    save_assignment(
+    saved = save_assignment(
         request=request,
         clinician=clinician,
         client=locked.client,
         assignment=locked,
         values=values,
     )
+    if status != Assignment.Status.ACTIVE:
+        _close_homework_questionnaires(saved, timezone.now())
 
 
 def safety_pause_applies(assignment: Assignment, open_alert: bool) -> bool:
@@ -232,23 +236,61 @@ def agenda_for(
 
 def open_today(assignment: Assignment, now: datetime) -> bool:
     """True if `assignment` asks for something today (the client's day) and its window is open."""
+    return todays_window_closes(assignment, now) is not None
+
+
+def todays_window_closes(assignment: Assignment, now: datetime) -> datetime | None:
+    """When today's window of `assignment` closes, if it asks for something today (the
+    client's day) and the window is open now; else None."""
     today = schedules.local_today(now, assignment.client.time_zone)
     occurrence = schedules.occurrence_on(assignment.schedule(), today)
-    return occurrence is not None and occurrence.is_open(now)
+    return occurrence.closes_at if occurrence is not None and occurrence.is_open(now) else None
 
 
-def homework_open_now(client: ClientProfile, measure_key: str, now: datetime) -> bool:
-    """True while an active homework item of `client` asks for `measure_key` and today's
-    window for it is open: when a questionnaire opened from homework may be started."""
-    return any(
-        open_today(assignment, now)
-        for assignment in Assignment.objects.filter(
+def open_homework_questionnaire(
+    *, client: ClientProfile, assignment: Assignment, now: datetime
+) -> MeasureRequest | None:
+    """The questionnaire request a homework item opens now, offered until its window closes
+    (an open one is reused and its window moved on); None while no window is open."""
+    closes = todays_window_closes(assignment, now)
+    if closes is None:
+        return None
+    asked = MeasureRequest.objects.filter(
+        client=client, measure_key=assignment.measure_key, completed_at=None
+    ).first()
+    if asked is None:
+        return MeasureRequest.objects.create(
             client=client,
-            kind=Assignment.Kind.MEASURE,
-            status=Assignment.Status.ACTIVE,
-            measure_key=measure_key,
-        ).select_related("client")
-    )
+            measure_key=assignment.measure_key,
+            requested_by=assignment.created_by,
+            from_homework=True,
+            open_until=closes,
+        )
+    if asked.from_homework and asked.open_until != closes:
+        asked.open_until = closes
+        asked.save(update_fields=["open_until"])
+    return asked
+
+
+def _close_homework_questionnaires(assignment: Assignment, now: datetime) -> None:
+    """A paused or ended homework item no longer offers its questionnaire, unless another
+    active item asks for the same one now."""
+    if assignment.kind != Assignment.Kind.MEASURE:
+        return
+    others = Assignment.objects.filter(
+        client=assignment.client,
+        kind=Assignment.Kind.MEASURE,
+        status=Assignment.Status.ACTIVE,
+        measure_key=assignment.measure_key,
+    ).select_related("client")
+    if any(todays_window_closes(other, now) for other in others):
+        return
+    MeasureRequest.objects.filter(
+        client=assignment.client,
+        measure_key=assignment.measure_key,
+        from_homework=True,
+        completed_at=None,
+    ).update(open_until=now)
 
 
 @dataclass(frozen=True)

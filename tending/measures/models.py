@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from datetime import datetime
 
 from django.db import models
 from django.urls import reverse
@@ -25,6 +26,10 @@ class MeasureRequest(models.Model):
     )
     # Opened by the client from a homework item, not asked for directly by the clinician.
     from_homework = models.BooleanField(default=False)
+    # For one opened from homework: the end of the window it was opened in (or the moment its
+    # homework was paused or ended). It is not offered after that (H-024); answers sent
+    # later are still saved, so no risk answer is lost.
+    open_until = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     completed_at = models.DateTimeField(null=True, blank=True)
 
@@ -36,6 +41,13 @@ class MeasureRequest(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("questionnaire_take", kwargs={"request_id": self.public_id})
+
+    def is_offered(self, now: datetime) -> bool:
+        """True while the client may open it: always when the clinician asked for it, and
+        within its window when it was opened from homework."""
+        if not self.from_homework:
+            return True
+        return self.open_until is not None and now < self.open_until
 
     @property
     def short_title(self) -> str:

@@ -24,6 +24,7 @@ from tending.audit.services import record
 from tending.measures.definitions import Definition, load_definitions
 from tending.measures.models import MeasureRequest, MeasureWording, Response, RiskAlert
 from tending.measures.scoring import score
+from tending.revisions import services as revisions
 
 logger = logging.getLogger(__name__)
 
@@ -124,6 +125,7 @@ def submit_response(
                 target=response,
                 detail={"measure": definition.key, "source": source},
             )
+            revisions.client_changed(client)  # a new score, and any alert with it
             if result.has_risk:
                 _raise_alert(
                     request,
@@ -299,6 +301,7 @@ def acknowledge_alert(*, request: HttpRequest, alert: RiskAlert, note: str) -> b
         client=locked.client,
         target=locked,
     )
+    revisions.client_changed(locked.client)
     return True
 
 
@@ -386,4 +389,6 @@ def import_wording(
         organisation=organisation,
         detail={"measure": definition.key, "version": definition.version},
     )
+    # Homework with this measure can now be answered online: its weeks count differently.
+    revisions.organisation_changed(organisation.pk)
     return wording

@@ -19,6 +19,7 @@ from tending.audit.services import record
 from tending.practices.audio import AudioInfo
 from tending.practices.library import PracticeDefinition, read_library
 from tending.practices.models import Practice, PracticeLog, PracticeRecording
+from tending.revisions import services as revisions
 
 logger = logging.getLogger(__name__)
 
@@ -130,6 +131,7 @@ def save_practice_log(
                 target=log,
                 detail={"practice": practice.key, "outcome": log.outcome},
             )
+            revisions.client_changed(client)
             return log, True
     except IntegrityError:
         existing = PracticeLog.objects.filter(client=client, token=token).first()

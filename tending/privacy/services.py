@@ -27,6 +27,7 @@ from tending.audit.models import AuditEvent
 from tending.audit.services import record
 from tending.privacy import ledger, linked
 from tending.privacy.export import SCHEMA_VERSION, build_export
+from tending.revisions import services as revisions
 from tending.therapy_sessions.models import Reflection
 
 logger = logging.getLogger(__name__)
@@ -114,6 +115,7 @@ def _delete_client(client: ClientProfile) -> dict[str, int]:
     # The collector deletes dependent rows with plain SQL, so the signed-note guards on
     # TherapySession.delete() (there for everyday editing) do not stop an erasure.
     client.delete()
+    revisions.caseload_changed(client.primary_clinician_id)  # one client fewer on it
     counts.update(_forget_sign_in_attempts(client.email, *([user.email] if user else [])))
     if user is not None:
         counts.update(_clear_account(user))

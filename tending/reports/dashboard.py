@@ -3,20 +3,18 @@
 Built for a caseload of hundreds with years of history: the rows come from a fixed number of
 queries whatever the size (clients, open alerts, first and latest score per measure, last
 practice, last answer, active homework with its history, and this week's practice and
-answers), and the result is
-cached under the clinician's caseload revision (`models.CaseloadRevision`), which moves in
-the same transaction as any change the rows show. Risk alerts never wait for a cache: the
-revision moves when an alert is raised or acknowledged, and every staff page also shows
-open alerts live in its banner.
+answers), and the result is cached under the clinician's caseload revision
+(`tending.revisions`), which the services that write move in the same transaction as any
+change the rows show. Risk alerts never wait for a cache: the revision moves when an alert
+is raised or acknowledged, and every staff page also shows open alerts live in its banner.
 """
 
 from __future__ import annotations
 
-from collections import OrderedDict, defaultdict
+from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
-from typing import TypeVar
 
 from django.db.models import Max, Min, Q, QuerySet
 from django.urls import reverse
@@ -25,24 +23,15 @@ from tending.accounts.models import ClientProfile
 from tending.assignments import schedules
 from tending.assignments.models import Assignment
 from tending.assignments.services import adherence, safety_pause_applies
-from tending.measures.context_processors import BannerAlert
 from tending.measures.definitions import load_definitions
 from tending.measures.models import Response, RiskAlert
 from tending.measures.reliable_change import ChangeError, classify_change
+from tending.measures.risk_banner import BannerAlert
 from tending.measures.scoring import band_for
 from tending.measures.services import answerable_online
 from tending.practices.models import PracticeLog
+from tending.revisions import services as revisions
 
-# How long a computed dashboard is reused when nothing has been written: only this week's
-# adherence can drift meanwhile (a homework window closing), never scores, alerts or names.
-CACHE_SECONDS = 120
-T = TypeVar("T")
-# Computed rows, held in this process (a shared cache would have to unpickle a hundred rows
-# on every request). Keys carry the caseload revision, so a change is never served stale.
-_computed: OrderedDict[str, tuple[datetime, list[Row]]] = OrderedDict()
-_COMPUTED_LIMIT = 200
-# The banner alone, for report pages other than the dashboard, under the same keys.
-_banners: OrderedDict[str, tuple[datetime, list[BannerAlert]]] = OrderedDict()
 PAGE_SIZE = 50
 
 # Most concerning first, for sorting by change.
@@ -333,28 +322,8 @@ def dashboard_rows(
 
     `clinician` is the clinician's public id: row ids can be reused after a delete, UUIDs not.
     """
-    key = _key(clinician, revision, now)
-    return _held(_computed, key, now, lambda: Caseload(compute_rows(clients(), now)))
-
-
-def _held(
-    store: OrderedDict[str, tuple[datetime, T]], key: str, now: datetime, make: Callable[[], T]
-) -> T:
-    """The value under `key` while it is fresh, else `make()` kept for CACHE_SECONDS; the
-    store keeps the most recent _COMPUTED_LIMIT keys."""
-    held = store.get(key)
-    if held is not None and held[0] > now:
-        return held[1]
-    value = make()
-    store[key] = (now + timedelta(seconds=CACHE_SECONDS), value)
-    store.move_to_end(key)
-    while len(store) > _COMPUTED_LIMIT:
-        store.popitem(last=False)
-    return value
-
-
-def _key(clinician: str, revision: int, now: datetime) -> str:
-    return f"{clinician}:{revision}:{schedules.local_today(now, 'UTC').isoformat()}"
+    key = revisions.caseload_key(clinician, revision, now)
+    return revisions.DASHBOARD_ROWS.held(key, now, lambda: Caseload(compute_rows(clients(), now)))
 
 
 def cached_banner(
@@ -363,11 +332,11 @@ def cached_banner(
     """The staff banner's alerts under a caseload revision: from the dashboard's rows if they
     are held, else from `load` (kept as long as rows would be).
 
-    Every change to an alert or to the caseload moves the revision (see signals.py), so a
-    banner kept under it is never staler than the dashboard's own.
+    Every change to an alert or to the caseload moves the revision, so a banner kept under it
+    is never staler than the dashboard's own.
     """
-    key = _key(clinician, revision, now)
-    rows = _computed.get(key)
-    if rows is not None and rows[0] > now:
-        return banner_alerts(rows[1])
-    return _held(_banners, key, now, load)
+    key = revisions.caseload_key(clinician, revision, now)
+    rows = revisions.DASHBOARD_ROWS.get(key, now)
+    if rows is not None:
+        return banner_alerts(rows)
+    return revisions.BANNERS.held(key, now, load)

@@ -22,12 +22,12 @@ from tending.accounts.models import ClientProfile
 from tending.accounts.throttling import rate_limited
 from tending.assignments import schedules
 from tending.audit.services import record
-from tending.measures.context_processors import open_alerts_for
+from tending.measures.risk_banner import open_alerts_for
 from tending.reports import dashboard as board
 from tending.reports import exports, layers
 from tending.reports.forms import PeriodForm
-from tending.reports.models import CaseloadRevision, current_number, revision_annotations
 from tending.reports.progress import DEFAULT_PERIOD, PERIODS, gather
+from tending.revisions import services as revisions
 from tending.web.downloads import csv_download
 
 PROGRESS_CACHE_SECONDS = 600
@@ -40,7 +40,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     if sort not in board.SORTS:
         sort = "attention"
     now = timezone.now()
-    revision = current_number(CaseloadRevision, membership.user_id)
+    revision = revisions.caseload_number(membership.user_id)
     computed = board.dashboard_rows(
         lambda: caseload_for(request), str(membership.user.public_id), now, revision
     )
@@ -59,7 +59,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         "sort_label": board.SORTS[sort],
         "revision": revision,
         "today": now.date().isoformat(),
-        "cache_seconds": board.CACHE_SECONDS,
+        "cache_seconds": revisions.CACHE_SECONDS,
         "clinician_id": membership.user.public_id,
         "with_alerts": sum(1 for row in rows if row.alerts),
         "client_count": len(rows),
@@ -81,7 +81,7 @@ def _period(request: HttpRequest, client: ClientProfile) -> tuple[PeriodForm, st
 @clinician_required
 def client_progress(request: HttpRequest, client_id: UUID) -> HttpResponse:
     # Both revisions that key the caches below come in the client's own query.
-    client = get_client_for_user(request, client_id, annotations=revision_annotations())
+    client = get_client_for_user(request, client_id, annotations=revisions.REVISIONS)
     form, period, start = _period(request, client)
     record(
         action="client.progress_viewed",

@@ -18,6 +18,7 @@ from tending.formulation.models import (
 )
 from tending.formulation.parts import PART_KEYS
 from tending.practices.models import Practice
+from tending.revisions import services as revisions
 
 
 def add_version(client: ClientProfile, author: User, role: str, **texts: str) -> FormulationVersion:
@@ -39,7 +40,7 @@ def add_version(client: ClientProfile, author: User, role: str, **texts: str) ->
 def practice_homework(
     client: ClientProfile, clinician: User, key: str = "soothing-rhythm-breathing"
 ) -> Assignment:
-    return Assignment.objects.create(
+    assignment = Assignment.objects.create(
         client=client,
         kind=Assignment.Kind.PRACTICE,
         practice=Practice.objects.get(key=key, organisation=None),
@@ -47,6 +48,8 @@ def practice_homework(
         start_date=timezone.localdate() - timedelta(days=7),
         created_by=clinician,
     )
+    revisions.client_changed(client)  # as save_assignment does
+    return assignment
 
 
 def add_link(

@@ -17,6 +17,7 @@ from django_otp import DEVICE_ID_SESSION_KEY
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from tending.accounts.models import ClientProfile, Membership, Organisation, User
+from tending.revisions import services as revisions
 from tending.web.sessions import SESSION_LAST_SEEN, SESSION_STARTED
 
 PASSWORD = "correct horse battery staple 7"
@@ -64,13 +65,15 @@ def make_client(
     user = (
         User.objects.create_user(email, PASSWORD, name=f"Client CANARY-{key}") if account else None
     )
-    return ClientProfile.objects.create(
+    client = ClientProfile.objects.create(
         organisation=organisation,
         primary_clinician=clinician,
         user=user,
         name=f"Client CANARY-{key}",
         email=email,
     )
+    revisions.client_changed(client)  # as invite_client does
+    return client
 
 
 def build_world() -> World:

@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from tending.accounts.models import ClientProfile, Organisation, User
 from tending.practices.models import Practice, PracticeLog, PracticeRecording
+from tending.revisions import services as revisions
 
 
 def make_practice(organisation: Organisation, clinician: User, key: str) -> Practice:
@@ -45,7 +46,7 @@ def make_log(
     seconds: int = 300,
 ) -> PracticeLog:
     started = timezone.now() - timedelta(days=days_ago, seconds=seconds)
-    return PracticeLog.objects.create(
+    log = PracticeLog.objects.create(
         client=client,
         token=uuid.uuid4(),
         practice=practice,
@@ -58,6 +59,8 @@ def make_log(
         note=note,
         note_shared=note_shared,
     )
+    revisions.client_changed(client)  # as save_practice_log does
+    return log
 
 
 def wav_bytes(seconds: float = 1.0, rate: int = 8000) -> bytes:

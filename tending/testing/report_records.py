@@ -9,6 +9,7 @@ from tending.accounts.models import ClientProfile
 from tending.measures import scoring
 from tending.measures.definitions import get_definition
 from tending.measures.models import Response
+from tending.revisions import services as revisions
 
 
 def phq9_answers(total: int) -> dict[int, int | None]:
@@ -37,7 +38,7 @@ def scored_response(
     if answers is None:
         answers = phq9_answers(total or 0)
     result = scoring.score(definition, answers)
-    return Response.objects.create(
+    response = Response.objects.create(
         client=client,
         token=uuid.uuid4(),
         measure_key=measure,
@@ -51,3 +52,5 @@ def scored_response(
         subscales=result.subscales,
         completed_at=when,
     )
+    revisions.client_changed(client)  # as submit_response does
+    return response

@@ -331,10 +331,15 @@ def test_a_paused_homework_questionnaire_is_not_offered_and_one_asked_directly_a
     asked_url = client.post(reverse("homework_questionnaire", args=[assignment.public_id]))[
         "Location"
     ]
-    Assignment.objects.filter(pk=assignment.pk).update(status="paused")
+    clinician = sign_in(http.__class__(), world.clinician_a)
+    status_url = reverse("assignment_status", args=[assignment.public_id])
+    clinician.post(status_url, {"status": "paused"})
     assert b"This questionnaire has closed for now" in client.get(asked_url).content
-    Assignment.objects.filter(pk=assignment.pk).update(status="active")
-    assert b'name="item_9"' in client.get(asked_url).content  # resumed, in its window
+    clinician.post(status_url, {"status": "active"})
+    # Resumed, in its window: Today opens it again, at the same address.
+    reopened = client.post(reverse("homework_questionnaire", args=[assignment.public_id]))
+    assert reopened["Location"] == asked_url
+    assert b'name="item_9"' in client.get(asked_url).content
 
     direct = MeasureRequest.objects.create(
         client=world.client_a, measure_key="gad7", requested_by=world.clinician_a

@@ -21,12 +21,14 @@ from tending.assignments.services import (
     adherence,
     agenda_for,
     done_times,
+    open_homework_questionnaire,
     open_today,
 )
 from tending.audit.services import record
 from tending.measures.definitions import get_definition
 from tending.measures.models import MeasureRequest
 from tending.measures.services import answerable_online
+from tending.revisions import services as revisions
 
 
 @client_required
@@ -78,14 +80,9 @@ def homework_questionnaire(request: HttpRequest, assignment_id: UUID) -> HttpRes
         # Set before its licensed wording was required, or the wording was removed (H-005).
         context = {"definition": get_definition(assignment.measure_key)}
         return render(request, "measures/questionnaire_unavailable.html", context)
-    asked = MeasureRequest.objects.filter(
-        client=profile, measure_key=assignment.measure_key, completed_at=None
-    ).first() or MeasureRequest.objects.create(
-        client=profile,
-        measure_key=assignment.measure_key,
-        requested_by=assignment.created_by,
-        from_homework=True,
-    )
+    asked = open_homework_questionnaire(client=profile, assignment=assignment, now=timezone.now())
+    if asked is None:  # the window closed in the meantime
+        return redirect("today")
     return redirect(asked)
 
 
@@ -102,6 +99,7 @@ def reminder_settings(request: HttpRequest) -> HttpResponse:
             preference.save()
             profile.time_zone = form.cleaned_data["time_zone"]
             profile.save(update_fields=["time_zone"])
+            revisions.client_changed(profile)  # their days, and so their weeks, moved
             record(
                 action="reminders.updated",
                 request=request,

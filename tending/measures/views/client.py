@@ -11,7 +11,6 @@ from django.utils import timezone
 
 from tending.accounts.access import client_required
 from tending.accounts.models import ClientProfile
-from tending.assignments.services import homework_open_now
 from tending.measures.definitions import get_definition
 from tending.measures.forms import QuestionnaireForm
 from tending.measures.models import MeasureRequest, Response, RiskAlert
@@ -44,11 +43,7 @@ def questionnaire_take(request: HttpRequest, request_id: UUID) -> HttpResponse:
         done = Response.objects.filter(request=asked).first()
         return redirect(done) if done else redirect("questionnaire_list")
     definition = get_definition(asked.measure_key)
-    if (
-        request.method == "GET"
-        and asked.from_homework
-        and not homework_open_now(profile, asked.measure_key, timezone.now())
-    ):
+    if request.method == "GET" and not asked.is_offered(timezone.now()):
         # Opened from homework whose window has since closed, or which the clinician paused
         # or ended (H-024): not offered any more. A form already filled in and sent (a POST)
         # is still saved, with its true time, so no answer, and no risk answer, is lost.

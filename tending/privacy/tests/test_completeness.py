@@ -28,7 +28,7 @@ from tending.journal.models import JournalEntry
 from tending.privacy import linked, services
 from tending.privacy.export import build_export
 from tending.privacy.tests.records import CANARY, build_full_client
-from tending.reports.models import ClientRevision
+from tending.revisions.models import ClientRevision
 from tending.testing.journal_records import make_entry
 from tending.testing.personas import World, sign_in
 from tending.testing.practice_records import make_log

@@ -7,6 +7,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
 from tending.accounts.demo import DemoError, load_demo_data, load_secrets
+from tending.revisions import services as revisions
 
 
 class Command(BaseCommand):
@@ -31,6 +32,8 @@ class Command(BaseCommand):
             hook = getattr(config, "load_demo_data", None)
             if callable(hook):
                 self.stdout.write(hook())
+        # A server may already be running on this database: nothing it kept is current now.
+        revisions.everything_changed()
         self.stdout.write("")
         self.stdout.write("Demo sign-ins (fictional people):")
         for organisation, role, email in sign_ins:

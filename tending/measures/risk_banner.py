@@ -1,0 +1,74 @@
+"""The staff risk banner: a clinician's open risk alerts, on most staff pages.
+
+Its query is the caseload rule (`accounts.access.on_caseload`) applied to open alerts,
+compiled once (`fastsql.Precompiled`) because it runs on most staff pages; it fetches only
+what the banner shows, sorted here. Report pages take it from their revision-keyed caches
+instead (`reports.dashboard.cached_banner`).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+from uuid import UUID
+
+from django.http import HttpRequest
+from django.utils.functional import SimpleLazyObject
+
+from tending.accounts.access import on_caseload, staff_membership
+from tending.fastsql import Precompiled
+from tending.measures.models import RiskAlert
+from tending.web.paths import path_for
+
+
+@dataclass(frozen=True)
+class BannerAlert:
+    """What the staff banner shows of an open risk alert."""
+
+    public_id: UUID
+    priority: str
+    created_at: datetime
+    client_name: str
+
+    def get_absolute_url(self) -> str:
+        return path_for("risk_alert_detail", self.public_id)  # on every staff page
+
+    @property
+    def priority_label(self) -> str:
+        return "high" if self.priority == "high" else "standard"
+
+
+_OPEN_ALERTS: Precompiled[Any] = Precompiled(
+    lambda organisation, clinician: RiskAlert.objects.filter(
+        on_caseload(organisation, clinician, via="client__"), acknowledged_at=None
+    ).values_list("public_id", "priority", "created_at", "client__name"),
+    organisation=int,
+    clinician=int,
+)
+
+
+def open_alerts_for(membership: Any) -> list[BannerAlert]:
+    """The open risk alerts of a clinician's own clients, high priority first, then oldest."""
+    banner = [
+        BannerAlert(public_id, priority, created_at, name)
+        for public_id, priority, created_at, name in _OPEN_ALERTS.rows(
+            organisation=membership.organisation_id, clinician=membership.user_id
+        )
+    ]
+    banner.sort(key=lambda alert: (alert.priority != RiskAlert.Priority.HIGH, alert.created_at))
+    return banner
+
+
+def measures_waiting(request: HttpRequest) -> dict[str, Any]:
+    """Give staff pages, lazily, the clinician's open risk alerts for the banner.
+
+    A view that already knows the alerts (the report pages, from their revision-keyed
+    caches) puts `open_risk_alerts` in its own context, which wins over this one.
+    """
+
+    def alerts() -> list[Any]:
+        membership = staff_membership(request, "clinician")
+        return [] if membership is None else open_alerts_for(membership)
+
+    return {"open_risk_alerts": SimpleLazyObject(alerts)}
