@@ -17,6 +17,14 @@ from tending.encryption.fields import EncryptedTextField
 from tending.journal import letters
 
 
+def shared_with_clinician(*, via: str = "") -> models.Q:
+    """The sharing rule: a clinician may read an entry only while its client shares it,
+    which only a saved entry (never a draft letter) can be. `via` is the path from the model
+    queried to the entry ("entry__" for replies). `JournalEntry.is_shared` is the same rule
+    for one entry in hand."""
+    return models.Q(**{f"{via}shared_at__isnull": False, f"{via}status": "saved"})
+
+
 class JournalEntry(models.Model):
     """One entry. Its text lives in its parts: one for a free entry, one per prompt or step.
 
@@ -86,7 +94,8 @@ class JournalEntry(models.Model):
 
     @property
     def is_shared(self) -> bool:
-        return self.shared_at is not None
+        """The sharing rule (`shared_with_clinician`) for this entry."""
+        return self.shared_at is not None and self.status == self.Status.SAVED
 
     @property
     def is_draft(self) -> bool:

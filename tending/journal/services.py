@@ -18,7 +18,7 @@ from django.utils import timezone
 from tending.accounts.models import ClientProfile, User
 from tending.audit.services import record
 from tending.journal import letters
-from tending.journal.models import EntryPart, JournalEntry, Reply
+from tending.journal.models import EntryPart, JournalEntry, Reply, shared_with_clinician
 
 FREE_BODY = "body"
 
@@ -273,9 +273,7 @@ def add_reply(
 
 def shared_entries(client: ClientProfile) -> QuerySet[JournalEntry]:
     """Return the entries `client` shares with their clinician: the only ones staff may see."""
-    return JournalEntry.objects.filter(
-        client=client, shared_at__isnull=False, status=JournalEntry.Status.SAVED
-    )
+    return JournalEntry.objects.filter(shared_with_clinician(), client=client)
 
 
 def shared_counts_by_kind(client: ClientProfile) -> dict[str, int]:

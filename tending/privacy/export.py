@@ -13,7 +13,7 @@ from tending.accounts.two_factor import has_two_factor
 from tending.assignments.models import Assignment, ReminderPreference
 from tending.audit.models import AuditEvent
 from tending.formulation.models import CirclesCheckIn, Formulation
-from tending.journal.models import JournalEntry
+from tending.journal.models import JournalEntry, shared_with_clinician
 from tending.measures.models import MeasureRequest, Response
 from tending.practices.models import PracticeLog
 from tending.therapy_sessions.models import SessionHomework, SessionPractice, TherapySession
@@ -230,7 +230,7 @@ def _modules(client: ClientProfile) -> list[dict[str, Any]]:
 def _journal(client: ClientProfile, include_private: bool) -> list[dict[str, Any]]:
     entries = JournalEntry.objects.filter(client=client).prefetch_related("parts", "replies")
     if not include_private:
-        entries = entries.filter(shared_at__isnull=False)
+        entries = entries.filter(shared_with_clinician())
     return [
         {
             **_pick(
@@ -314,7 +314,7 @@ def _audit(client: ClientProfile, include_private: bool) -> list[dict[str, Any]]
         about |= Q(actor_id=client.user.public_id)
     events = AuditEvent.objects.filter(about)
     if not include_private:
-        private = JournalEntry.objects.filter(client=client, shared_at__isnull=True)
+        private = JournalEntry.objects.filter(client=client).exclude(shared_with_clinician())
         events = events.exclude(
             target_type=JournalEntry.__name__,
             target_id__in=[str(key) for key in private.values_list("public_id", flat=True)],

@@ -23,7 +23,7 @@ from django.utils import timezone
 from tending.accounts.models import ClientProfile
 from tending.assignments.models import Assignment
 from tending.formulation.models import Author, CirclesCheckIn, FormulationVersion
-from tending.journal.models import JournalEntry, Reply
+from tending.journal.models import JournalEntry, Reply, shared_with_clinician
 from tending.measures.definitions import load_definitions
 from tending.measures.models import Response
 from tending.practices import library
@@ -268,15 +268,15 @@ def _awareness(client: ClientProfile, layer: Layer, zone: ZoneInfo) -> None:
 
 def _journal(client: ClientProfile, layers: dict[int, Layer], zone: ZoneInfo) -> None:
     shared = (
-        JournalEntry.objects.filter(
-            client=client, shared_at__isnull=False, status=JournalEntry.Status.SAVED
-        )
+        JournalEntry.objects.filter(shared_with_clinician(), client=client)
         .annotate(from_module=~Q(module_key=""))
         .values("kind", "from_module")
         .annotate(count=Count("id"), last=Max("shared_at"))
     )
     rows = list(shared)
-    replies = Reply.objects.filter(entry__client=client, entry__shared_at__isnull=False).count()
+    replies = Reply.objects.filter(
+        shared_with_clinician(via="entry__"), entry__client=client
+    ).count()
     total = sum(row["count"] for row in rows)
     layers[1].facts.append(
         Fact(

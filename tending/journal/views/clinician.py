@@ -17,7 +17,7 @@ from django.views.decorators.http import require_POST
 from tending.accounts.access import caseload_for, clinician_required, get_client_for_user
 from tending.audit.services import record
 from tending.journal.forms import ReplyForm
-from tending.journal.models import JournalEntry
+from tending.journal.models import JournalEntry, shared_with_clinician
 from tending.journal.services import NotShared, add_reply, shared_entries, with_reply_counts
 
 
@@ -35,12 +35,7 @@ def _shared_entry(request: HttpRequest, entry_id: UUID) -> JournalEntry:
     entry = (
         JournalEntry.objects.select_related("client")
         .prefetch_related("parts")
-        .filter(
-            public_id=entry_id,
-            client__in=caseload_for(request),
-            shared_at__isnull=False,
-            status=JournalEntry.Status.SAVED,
-        )
+        .filter(shared_with_clinician(), public_id=entry_id, client__in=caseload_for(request))
         .first()
     )
     if entry is None:
