@@ -53,7 +53,11 @@ class OneOf:
 
 
 class DataModel(BaseModel):
-    """A part of a data file: frozen, no unknown keys, no silent conversion of types."""
+    """A part of a data file: frozen, no unknown keys, no silent conversion of types.
+
+    Unions other than `X | None` put the name of each type pydantic tried into the error's
+    path; give such a field one message of its own (as `ScoreSpec.items` does).
+    """
 
     model_config = ConfigDict(frozen=True, extra="forbid", strict=True)
 
@@ -79,10 +83,7 @@ def field_path(loc: Loc) -> str:
     """Return `loc` written as in the file: `items[3].text`."""
     path = ""
     for part in loc:
-        if isinstance(part, int):
-            path += f"[{part}]"
-        elif part.isidentifier():  # not the name of a union member pydantic tried
-            path += f".{part}" if path else part
+        path += f"[{part}]" if isinstance(part, int) else f".{part}" if path else part
     return path
 
 

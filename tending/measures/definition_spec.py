@@ -10,7 +10,14 @@ from __future__ import annotations
 from collections.abc import Collection
 from typing import Annotated, Literal, Self
 
-from pydantic import Field, model_validator
+from pydantic import (
+    Field,
+    ValidationError,
+    ValidatorFunctionWrapHandler,
+    WrapValidator,
+    model_validator,
+)
+from pydantic_core import PydanticCustomError
 
 from tending.data_files import DataFile, DataModel, Key, ListOf, Loc, Text, invalid_at
 
@@ -20,6 +27,14 @@ Method = Literal["sum", "mean"]
 Status = Literal["V", "S", "U"]
 Wording = Literal["included", "scoring_only"]
 Positive = Annotated[float, Field(gt=0)]
+
+
+def _all_or_numbers(value: object, handler: ValidatorFunctionWrapHandler) -> object:
+    try:
+        return handler(value)
+    except ValidationError:
+        # One message instead of one per type of the union.
+        raise PydanticCustomError("all_or_numbers", "must be all or a list of numbers") from None
 
 
 class BandSpec(DataModel):
@@ -37,7 +52,7 @@ class BandSpec(DataModel):
 
 class ScoreSpec(DataModel):
     title: Text | None = Field(None, description="Shown with the score; the key when left out.")
-    items: Literal["all"] | ListOf[int] = Field(
+    items: Annotated[Literal["all"] | ListOf[int], WrapValidator(_all_or_numbers)] = Field(
         "all",
         description="`all` (every scored item) or a list of the numbers of scored items, "
         "each once.",

@@ -1,4 +1,4 @@
-"""Every rule of the questionnaire files: a file that breaks one is refused, naming file and field."""
+"""Every rule of the questionnaire files: a broken file is refused, naming the file and field."""
 
 from __future__ import annotations
 
@@ -50,7 +50,8 @@ PHQ9 = [
     (lambda d: d["total"].update(items=[1, 10]), "total.items: must list scored items"),
     (lambda d: d["total"].update(items=[]), "total.items: must list scored items"),
     (lambda d: d["total"].update(items=[1, 1]), "total.items: lists an item twice"),
-    (lambda d: d["total"].update(items="most"), "total.items: Input should be 'all'"),
+    (lambda d: d["total"].update(items="most"), "total.items: must be all or a list of numbers"),
+    (lambda d: d["total"].update(items=[1, "2"]), "total.items: must be all or a list of numbers"),
     (lambda d: d["total"].update(method="median"), "total.method: Input should be 'sum' or"),
     (lambda d: d["total"].update(direction="up"), "total.direction: Input should be"),
     (lambda d: d["total"].update(multiplier=0), "total.multiplier: Input should be greater"),
