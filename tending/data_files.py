@@ -91,6 +91,8 @@ def _message(problem: ErrorDetails) -> str:
     kind, context = problem["type"], problem.get("ctx", {})
     if kind == "tuple_type":
         return "must be a list"
+    if kind == "model_type":  # pydantic's message names the model class, not the file's words
+        return "must be a mapping of fields"
     if kind == "extra_forbidden":
         return "is not a field here; check its spelling"
     if kind in {"too_short", "too_long"}:

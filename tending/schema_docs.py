@@ -32,7 +32,7 @@ def _range(schema: Schema, unit: str = "") -> str:
     if low is not None and high is not None:
         return f"{low} to {high}{unit}"
     if above is not None and below is not None:
-        return f"between {above} and {below}"
+        return f"above {above} and below {below}"
     if low is not None:
         return f"at least {low}{unit}"
     if above is not None:
@@ -138,8 +138,9 @@ def schema_files() -> list[Path]:
 def main() -> None:
     for path in schema_files():
         text = path.read_text(encoding="utf-8")
-        if refreshed(text) != text:
-            path.write_text(refreshed(text), encoding="utf-8")
+        fresh = refreshed(text)
+        if fresh != text:
+            path.write_text(fresh, encoding="utf-8")
             print(f"Rewrote the field reference in {path.relative_to(ROOT.parent)}")
 
 

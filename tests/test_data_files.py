@@ -49,6 +49,7 @@ def test_it_reads_every_file_by_key_with_lists_as_tuples(tmp_path):
         ("key: example\nparts: [{size: 1}]", "example.yaml: title: Field required"),
         ("key: example\ntitle: A\nparts: {size: 1}", "example.yaml: parts: must be a list"),
         ("key: example\ntitle: A\nparts: []", "parts: has 0 entries; at least 1 needed"),
+        ("key: example\ntitle: A\nparts: [3]", "example.yaml: parts[0]: must be a mapping of"),
         ("key: example\ntitle: 1\nparts: [{size: 1}]", "title: Input should be a valid string"),
         ("key: example\ntitle: A\nparts: [{size: '1'}]", "parts[0].size: Input should be a"),
         ("key: example\ntitle: A\nparts: [{size: true}]", "parts[0].size: Input should be a"),

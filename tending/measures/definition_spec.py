@@ -188,7 +188,7 @@ class DefinitionSpec(DataFile):
     )
     title: Text = Field(description="The measure's full name.")
     short_title: Text = Field(description="Its usual abbreviation.")
-    # `construct` is also the name of a pydantic method.
+    # pydantic models have a `construct` method: the field has another name in Python.
     construct_: Text = Field("", alias="construct", description="What it measures, in a few words.")
     citation: Text = Field(description="The publication that introduced it.")
     licence: Text = Field(description="Its licence, as its source states it.")

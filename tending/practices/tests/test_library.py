@@ -93,7 +93,9 @@ def rewrite(folder, practice, **changes):
         ({"key": "Body_Scan"}, "key: String should match pattern"),
     ],
 )
-def test_a_broken_file_fails_the_system_check_naming_file_and_problem(library_copy, changes, message):
+def test_a_broken_file_fails_the_system_check_naming_file_and_problem(
+    library_copy, changes, message
+):
     rewrite(library_copy, "body-scan", **changes)
     errors = checks.check_practice_library()
     assert len(errors) == 1
