@@ -62,6 +62,7 @@ PHQ9 = [
         lambda d: d["total"]["bands"][1].update(min=3),
         "total.bands[1].min: 3 must be above the max of the band before it (4)",
     ),
+    (lambda d: d["total"]["bands"][1].update(min=4), "total.bands[1].min: 4 must be above the"),
     (lambda d: d["total"]["bands"].reverse(), "total.bands[1].min: 15 must be above the max"),
     (lambda d: d["cutoff"].update(status="X"), "cutoff.status: Input should be 'V', 'S' or 'U'"),
     (lambda d: d["cutoff"].pop("source"), "cutoff.source: Field required"),
