@@ -8,7 +8,8 @@ TENDING := $(BIN)/tending
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: demo test serve lint typecheck check lock clean browser-deps security sbom scan-tools verify
+.PHONY: demo test serve lint typecheck check lock clean browser-deps security sbom scan-tools verify \
+	schema-docs
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -51,6 +52,11 @@ typecheck: $(VENV)/.installed-test
 check: $(VENV)/.installed-test
 	$(TENDING) makemigrations --check --dry-run
 	$(TENDING) check
+
+# The field reference in each data folder's SCHEMA.md, from the pydantic model its files are
+# checked against; tests/test_schema_docs.py fails until this is run after a model changes.
+schema-docs: $(VENV)/.installed-app
+	$(BIN)/python -m tending.schema_docs
 
 # Static security checks: bandit over the code (settings in pyproject.toml) and ruff's S rules.
 security: $(VENV)/.installed-test

@@ -1,18 +1,18 @@
-"""The built-in practice files (`library/*.yaml`): reading and validating them.
+"""The built-in practice files (`library/*.yaml`): their format and reading them.
 
-Plain Python over plain data: no ORM here. `read_library()` returns every practice or raises
-`LibraryError` naming the file and the problem; the system check turns that into a failed
-`tending check`.
+Plain Python over plain data: no ORM here. `PracticeDefinition` states the format (`SCHEMA.md`
+shows it); `read_library()` returns every practice or raises `LibraryError` naming the file and
+the field at fault; the system check turns that into a failed `tending check`.
 """
 
 from __future__ import annotations
 
-import re
-from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Annotated
 
-import yaml
+from pydantic import Field
+
+from tending.data_files import DataFile, DataFileError, DataModel, ListOf, OneOf, Text, read_folder
 
 LIBRARY_DIR = Path(__file__).resolve().parent / "library"
 
@@ -51,148 +51,68 @@ KINDS = {
     "reflection": "Reflection",
 }
 PLAYERS = {"steps": "Guided steps", "pacer": "Breathing pacer", "timer": "Meditation timer"}
-FIELDS = {
-    "key",
-    "version",
-    "title",
-    "summary",
-    "layer",
-    "processes",
-    "aspects",
-    "lever",
-    "kind",
-    "minutes",
-    "player",
-    "steps",
-    "cautions",
-    "alternatives",
-    "sources",
-}
-KEY_PATTERN = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
 
 
-class LibraryError(Exception):
-    """A practice file is broken; the message names the file and what is wrong."""
+class LibraryError(DataFileError):
+    """A practice file is broken; the message names the file, the field and what is wrong."""
 
 
-@dataclass(frozen=True)
-class Step:
-    text: str
-    seconds: int | None = None
-
-
-@dataclass(frozen=True)
-class PracticeDefinition:
-    key: str
-    version: int
-    title: str
-    summary: str
-    layer: int
-    processes: tuple[str, ...]
-    aspects: tuple[str, ...]
-    lever: str
-    kind: str
-    minutes: int
-    player: str
-    steps: tuple[Step, ...]
-    cautions: tuple[str, ...]
-    alternatives: tuple[str, ...]
-    sources: tuple[str, ...]
-
-
-def _texts(value: Any, name: str, *, minimum: int = 0) -> tuple[str, ...]:
-    if not isinstance(value, list) or not all(isinstance(v, str) and v.strip() for v in value):
-        raise ValueError(f"{name} must be a list of non-empty texts")
-    if len(value) < minimum:
-        raise ValueError(f"{name} needs at least {minimum} entr{'y' if minimum == 1 else 'ies'}")
-    return tuple(v.strip() for v in value)
-
-
-def _choices(value: Any, name: str, allowed: dict[str, str]) -> tuple[str, ...]:
-    items = _texts(value, name, minimum=1)
-    unknown = sorted(set(items) - set(allowed))
-    if unknown:
-        raise ValueError(f"{name} has unknown values {unknown}; use {sorted(allowed)}")
-    return items
-
-
-def _whole(value: Any, name: str, low: int, high: int) -> int:
-    if not isinstance(value, int) or isinstance(value, bool) or not low <= value <= high:
-        raise ValueError(f"{name} must be a whole number from {low} to {high}")
-    return value
-
-
-def _text(value: Any, name: str, limit: int) -> str:
-    if not isinstance(value, str) or not value.strip() or len(value.strip()) > limit:
-        raise ValueError(f"{name} must be text of 1 to {limit} characters")
-    return value.strip()
-
-
-def _steps(value: Any) -> tuple[Step, ...]:
-    if not isinstance(value, list) or not 1 <= len(value) <= 12:
-        raise ValueError("steps must be a list of 1 to 12 steps")
-    steps = []
-    for number, item in enumerate(value, start=1):
-        if not isinstance(item, dict) or not set(item) <= {"text", "seconds"}:
-            raise ValueError(f"step {number} must have text and, optionally, seconds")
-        seconds = item.get("seconds")
-        if seconds is not None:
-            _whole(seconds, f"step {number} seconds", 5, 600)
-        steps.append(
-            Step(text=_text(item.get("text"), f"step {number} text", 600), seconds=seconds)
-        )
-    return tuple(steps)
-
-
-def parse_definition(data: Any) -> PracticeDefinition:
-    """Return the practice described by `data` (parsed YAML); raise ValueError if invalid."""
-    if not isinstance(data, dict):
-        raise ValueError("the file must hold a mapping of fields")
-    if set(data) != FIELDS:
-        missing, extra = sorted(FIELDS - set(data)), sorted(set(data) - FIELDS)
-        raise ValueError(f"fields missing {missing}, unexpected {extra}")
-    key = data["key"]
-    if not isinstance(key, str) or not KEY_PATTERN.match(key):
-        raise ValueError("key must be lower-case letters, digits and hyphens")
-    for name, allowed in (("lever", LEVERS), ("kind", KINDS), ("player", PLAYERS)):
-        if data[name] not in allowed:
-            raise ValueError(f"{name} must be one of {sorted(allowed)}")
-    if data["layer"] not in LAYERS:
-        raise ValueError("layer must be 1, 2, 3 or 4")
-    return PracticeDefinition(
-        key=key,
-        version=_whole(data["version"], "version", 1, 10_000),
-        title=_text(data["title"], "title", 80),
-        summary=_text(data["summary"], "summary", 300),
-        layer=data["layer"],
-        processes=_choices(data["processes"], "processes", PROCESSES),
-        aspects=_choices(data["aspects"], "aspects", ASPECTS),
-        lever=data["lever"],
-        kind=data["kind"],
-        minutes=_whole(data["minutes"], "minutes", 1, 60),
-        player=data["player"],
-        steps=_steps(data["steps"]),
-        cautions=_texts(data["cautions"] or [], "cautions"),
-        alternatives=_texts(data["alternatives"] or [], "alternatives"),
-        sources=_texts(data["sources"], "sources", minimum=1),
+class Step(DataModel):
+    text: Annotated[Text, Field(max_length=600)] = Field(
+        description="What to do or notice, in one to three short sentences."
     )
+    seconds: Annotated[int, Field(ge=5, le=600)] | None = Field(
+        None, description="Move on to the next step by itself after this many seconds."
+    )
+
+
+class PracticeDefinition(DataFile):
+    version: Annotated[int, Field(ge=1, le=10_000)] = Field(
+        description="Raise it whenever anything in the file changes; the database row is "
+        "updated only when it goes up."
+    )
+    title: Annotated[Text, Field(max_length=80)] = Field(description="The practice's name.")
+    summary: Annotated[Text, Field(max_length=300)] = Field(
+        description="One or two plain sentences on what the practice is for."
+    )
+    layer: Annotated[int, OneOf(LAYERS)] = Field(
+        description="The layer of the CFT model it serves, as named in `LAYERS`: 1 the "
+        "relationship, 2 understanding, 3 mindful awareness, 4 compassion practices."
+    )
+    processes: ListOf[Annotated[str, OneOf(PROCESSES)]] = Field(
+        min_length=1, description="The processes it trains, one or more."
+    )
+    aspects: ListOf[Annotated[str, OneOf(ASPECTS)]] = Field(
+        min_length=1, description="The aspects of compassion it builds, one or more."
+    )
+    lever: Annotated[str, OneOf(LEVERS)] = Field(description="How the clinician uses it.")
+    kind: Annotated[str, OneOf(KINDS)] = Field(description="What sort of practice it is.")
+    minutes: Annotated[int, Field(ge=1, le=60)] = Field(
+        description="Its usual length; a practice of half a minute says 1."
+    )
+    player: Annotated[str, OneOf(PLAYERS)] = Field(
+        description="How it plays: the guided steps alone, or the steps then the breathing "
+        "pacer or the meditation timer."
+    )
+    steps: ListOf[Step] = Field(min_length=1, max_length=12, description="The guided steps.")
+    cautions: ListOf[Text] = Field(
+        description="When to take care or stop, a sentence or two each; may be empty."
+    )
+    alternatives: ListOf[Text] = Field(
+        description="Keys of gentler practices to offer instead; each must be another file "
+        "of the library. May be empty."
+    )
+    sources: ListOf[Text] = Field(min_length=1, description="Where the facts come from.")
 
 
 def read_library(directory: Path = LIBRARY_DIR) -> dict[str, PracticeDefinition]:
     """Return every built-in practice by key, or raise LibraryError for the first broken file."""
-    practices: dict[str, PracticeDefinition] = {}
-    for path in sorted(directory.glob("*.yaml")):
-        try:
-            definition = parse_definition(yaml.safe_load(path.read_text(encoding="utf-8")))
-        except (ValueError, yaml.YAMLError) as error:
-            raise LibraryError(f"{path.name}: {error}") from None
-        if definition.key != path.stem:
-            raise LibraryError(f"{path.name}: key {definition.key!r} must match the file name")
-        practices[definition.key] = definition
-    for definition in practices.values():
-        missing = sorted(set(definition.alternatives) - set(practices))
-        if missing or definition.key in definition.alternatives:
-            raise LibraryError(
-                f"{definition.key}.yaml: alternatives must name other practices; unknown {missing}"
-            )
+    practices = read_folder(directory, PracticeDefinition, LibraryError)
+    for practice in practices.values():
+        for number, key in enumerate(practice.alternatives):
+            if key == practice.key or key not in practices:
+                raise LibraryError(
+                    f"{practice.key}.yaml: alternatives[{number}]: {key!r} is not another "
+                    "practice of the library"
+                )
     return practices

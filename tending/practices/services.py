@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import logging
 import secrets
-from dataclasses import asdict
 from pathlib import Path
 from typing import Any
 
@@ -25,11 +24,8 @@ logger = logging.getLogger(__name__)
 
 
 def _fields(definition: PracticeDefinition) -> dict[str, Any]:
-    data = asdict(definition)
-    data["steps"] = [{"text": step["text"], "seconds": step["seconds"]} for step in data["steps"]]
-    for name in ("processes", "aspects", "cautions", "alternatives", "sources"):
-        data[name] = list(data[name])
-    return data
+    # JSON mode: the JSON fields of the row get lists and dicts, as they read back.
+    return definition.model_dump(mode="json")
 
 
 def load_builtin_practices(using: str = "default") -> tuple[int, int]:

@@ -137,7 +137,7 @@ def test_a_broken_definition_fails_the_system_check(tmp_path, monkeypatch):
     monkeypatch.setattr(definitions.read_definitions, "__defaults__", (folder,))
     errors = checks.check_measure_definitions()
     assert [error.id for error in errors] == ["measures.E001"]
-    assert "gad7.yaml: total bands overlap" in errors[0].msg
+    assert "gad7.yaml: total.bands[1].min: 3 must be above the max of" in errors[0].msg
 
 
 def test_a_wording_file_that_is_not_text_is_one_clear_error(world, tmp_path):
@@ -151,8 +151,11 @@ def test_a_risk_rule_outside_the_scale_fails_the_check(tmp_path, monkeypatch):
     folder = tmp_path / "definitions"
     shutil.copytree(definitions.DEFINITIONS_DIR, folder)
     data = yaml.safe_load((folder / "phq9.yaml").read_text())
-    data["risk_items"][0]["high_priority_at"] = "2"
+    data["risk_items"][0]["high_priority_at"] = 4
     (folder / "phq9.yaml").write_text(yaml.safe_dump(data))
     monkeypatch.setattr(definitions.read_definitions, "__defaults__", (folder,))
     errors = checks.check_measure_definitions()
-    assert "phq9.yaml: risk item 9 needs high_priority_at within the scale" in errors[0].msg
+    assert (
+        "Questionnaire definition: phq9.yaml: risk_items[0].high_priority_at: "
+        "must be from at_least (1) to 3" in errors[0].msg
+    )

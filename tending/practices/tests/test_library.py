@@ -62,12 +62,35 @@ def rewrite(folder, practice, **changes):
 @pytest.mark.parametrize(
     ("changes", "message"),
     [
-        ({"processes": ["calmness"]}, "processes has unknown values ['calmness']"),
-        ({"sources": None}, "fields missing ['sources']"),
-        ({"alternatives": ["no-such-practice"]}, "unknown ['no-such-practice']"),
-        ({"layer": 5}, "layer must be 1, 2, 3 or 4"),
-        ({"steps": [{"text": "Breathe.", "seconds": 2}]}, "step 1 seconds must be"),
-        ({"key": "another-key"}, "must match the file name"),
+        ({"processes": ["calmness"]}, "processes[0]: Input should be 'soothe-system', "),
+        ({"processes": []}, "processes: has 0 entries; at least 1 needed"),
+        ({"aspects": ["kindness"]}, "aspects[0]: Input should be 'motivation', "),
+        ({"aspects": []}, "aspects: has 0 entries; at least 1 needed"),
+        ({"sources": None}, "sources: Field required"),
+        ({"sources": []}, "sources: has 0 entries; at least 1 needed"),
+        ({"sources": ["  "]}, "sources[0]: String should have at least 1 character"),
+        ({"cautions": "Take care."}, "cautions: must be a list"),
+        ({"alternatives": ["no-such-practice"]}, "alternatives[0]: 'no-such-practice' is not"),
+        ({"alternatives": ["body-scan"]}, "alternatives[0]: 'body-scan' is not another practice"),
+        ({"layer": 5}, "layer: Input should be 1, 2, 3 or 4"),
+        ({"lever": "push"}, "lever: Input should be 'support', 'model', 'shape' or 'train'"),
+        ({"kind": "dance"}, "kind: Input should be 'breathing', "),
+        ({"player": "video"}, "player: Input should be 'steps', 'pacer' or 'timer'"),
+        ({"version": 0}, "version: Input should be greater than or equal to 1"),
+        ({"version": "2"}, "version: Input should be a valid integer"),
+        ({"minutes": 61}, "minutes: Input should be less than or equal to 60"),
+        ({"title": "x" * 81}, "title: String should have at most 80 characters"),
+        ({"summary": " "}, "summary: String should have at least 1 character"),
+        ({"steps": [{"text": "Breathe.", "seconds": 2}]}, "steps[0].seconds: Input should be"),
+        ({"steps": [{"text": "Breathe.", "seconds": 601}]}, "steps[0].seconds: Input should be"),
+        ({"steps": [{"seconds": 20}]}, "steps[0].text: Field required"),
+        ({"steps": [{"text": "x" * 601}]}, "steps[0].text: String should have at most 600"),
+        ({"steps": [{"text": "Breathe.", "pause": 3}]}, "steps[0].pause: is not a field here"),
+        ({"steps": []}, "steps: has 0 entries; at least 1 needed"),
+        ({"steps": [{"text": "Breathe."}] * 13}, "steps: has 13 entries; at most 12 allowed"),
+        ({"sumary": "A typo."}, "sumary: is not a field here; check its spelling"),
+        ({"key": "another-key"}, "key: 'another-key' must match the file name"),
+        ({"key": "Body_Scan"}, "key: String should match pattern"),
     ],
 )
 def test_a_broken_file_fails_the_system_check_naming_file_and_problem(
@@ -77,8 +100,13 @@ def test_a_broken_file_fails_the_system_check_naming_file_and_problem(
     errors = checks.check_practice_library()
     assert len(errors) == 1
     assert errors[0].id == "practices.E001"
-    assert "body-scan.yaml" in errors[0].msg
-    assert message in errors[0].msg
+    assert f"Practice library: body-scan.yaml: {message}" in errors[0].msg
+
+
+def test_texts_are_read_without_the_spaces_around_them(library_copy):
+    rewrite(library_copy, "body-scan", title="  Body scan  ", steps=[{"text": " Rest. "}])
+    practice = library.read_library()["body-scan"]
+    assert (practice.title, practice.steps[0].text) == ("Body scan", "Rest.")
 
 
 def test_the_loader_updates_only_when_the_version_goes_up(db, library_copy):
