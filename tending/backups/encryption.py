@@ -37,7 +37,8 @@ def encrypt(source: BinaryIO, target: BinaryIO, recipients: Recipients) -> None:
         else:
             pyrage.encrypt_io(source, target, list(recipients.public_keys))
     except pyrage.EncryptError as error:
-        raise OSError(f"The backup could not be encrypted: {error}") from None
+        # Its message carries the OSError that stopped it (a full disk, say).
+        raise OSError(str(error)) from None
 
 
 def decrypt(source: BinaryIO, target: BinaryIO, *, identity_file: Path | None = None) -> None:

@@ -42,7 +42,7 @@ class Recipients:
 
 
 def recipients() -> Recipients:
-    """Return the configured recipients; in development, the identity made on first use."""
+    """Return the configured recipients; in development, those of the identity restores use."""
     configured, passphrase = settings.BACKUP_RECIPIENTS, settings.BACKUP_PASSPHRASE
     if configured and passphrase:
         raise BackupKeyError(
@@ -61,7 +61,11 @@ def recipients() -> Recipients:
         raise BackupKeyError(
             "TENDING_BACKUP_RECIPIENTS (or TENDING_BACKUP_PASSPHRASE) is required in production."
         )
-    found = identities(_development_identity())
+    # Development encrypts to the identity it restores with, making one on first use.
+    if settings.BACKUP_IDENTITY_FILE:
+        found = identities(Path(settings.BACKUP_IDENTITY_FILE))
+    else:
+        found = identities(_development_identity())
     return Recipients(public_keys=tuple(identity.to_public() for identity in found))
 
 

@@ -63,7 +63,8 @@ def age_command() -> str:
         quiet = {"capture_output": True, "check": False, "timeout": 600}
         subprocess.run(["apt-get", "update", "-qq"], **quiet)  # type: ignore[call-overload]
         subprocess.run(  # type: ignore[call-overload]
-            ["apt-get", "install", "-y", "-qq", "age"],
+            # Several test processes may try at once: wait for the one holding dpkg's lock.
+            ["apt-get", "install", "-y", "-qq", "-o", "DPkg::Lock::Timeout=300", "age"],
             env={**os.environ, "DEBIAN_FRONTEND": "noninteractive"},
             **quiet,
         )

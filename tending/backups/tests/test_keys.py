@@ -77,6 +77,15 @@ def test_development_makes_its_own_identity_once_and_restores_with_it(backup_set
     assert f"# public key: {public_key}" in path.read_text()
 
 
+def test_development_encrypts_to_the_identity_file_it_restores_with(backup_settings, tmp_path):
+    identity = tmp_path / "identity.txt"
+    keys.new_identity(identity)
+    backup_settings.BACKUP_IDENTITY_FILE = str(identity)
+
+    assert _decrypted(_encrypted()) == ARCHIVE
+    assert not (backup_settings.DATA_DIR / keys.DEVELOPMENT_IDENTITY).exists()
+
+
 @pytest.mark.parametrize(
     ("variables", "message"),
     [
