@@ -1,7 +1,7 @@
 """Read backups made before Tending wrote them in the age format (see encryption.py).
 
 Nothing writes this format any more; `tending restore` still opens it, with TENDING_BACKUP_KEY
-(see keys.legacy_key). The writer survives only in tending/testing/legacy_backups.py, so the
+(see keys.legacy_key). The writer survives only in tending/backups/tests/legacy.py, so the
 tests restore a real old backup.
 
 The format is the "online authenticated encryption" construction used by streaming AEADs

@@ -24,8 +24,8 @@ from tending.backups.encryption import AGE_MAGIC
 from tending.backups.sealing import MAGIC
 from tending.backups.services import Database, create_backup
 from tending.practices.models import PracticeLog
-from tending.testing.legacy_backups import legacy_copy
 
+from .legacy import legacy_copy
 from .operator import tending
 
 PASSPHRASE = "a passphrase only the tests know"

@@ -15,7 +15,8 @@ from pyrage import x25519
 
 from tending.backups import keys
 from tending.backups.encryption import DecryptionError, decrypt, encrypt
-from tending.testing.legacy_backups import seal
+
+from .legacy import seal
 
 ARCHIVE = b"a tar of clinical records" * 1000
 

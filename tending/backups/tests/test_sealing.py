@@ -6,7 +6,8 @@ import os
 import pytest
 
 from tending.backups.sealing import MAGIC, SEGMENT, SealError, unseal
-from tending.testing.legacy_backups import seal
+
+from .legacy import seal
 
 
 def _sealed(data: bytes, key: bytes) -> bytes:
