@@ -67,9 +67,9 @@ def run_one(database: str, clients: int, weeks: int) -> dict[str, object]:
     media.mkdir(parents=True, exist_ok=True)
     (media / "bench.webm").write_bytes(bytes(range(256)) * 4096)  # 1 MiB of "audio"
     backup_seconds, said = _tending(env, "backup", "--to", str(source / "backups"))
-    archive = next((source / "backups").glob("*.tbk"))
+    archive = next((source / "backups").glob("*.tar.gz.age"))
     # The restoring machine has the same keys, from the secret store, and nothing else.
-    for key in ("backup_key", "field_encryption_keys", "secret_key"):
+    for key in ("backup_identity.txt", "field_encryption_keys", "secret_key"):
         shutil.copy(source / key, target / key)
     restore_env = _env(database, target)
     restore_env["DJANGO_SETTINGS_MODULE"] = "tending.settings"

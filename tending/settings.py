@@ -114,7 +114,14 @@ def _field_encryption_keys() -> list[str]:
 
 
 FIELD_ENCRYPTION_KEYS = _field_encryption_keys()
-# Opens backup archives (`tending backup` / `tending restore`); see tending/backups/keys.py.
+# Backups (`tending backup` / `tending restore`) are age files; see tending/backups/keys.py.
+# New backups are encrypted to these age public keys (comma-separated, or a file of them)...
+BACKUP_RECIPIENTS = env_str("TENDING_BACKUP_RECIPIENTS")
+# ...or to this passphrase instead (an age file takes one or the other); restores use it too.
+BACKUP_PASSPHRASE = env_str("TENDING_BACKUP_PASSPHRASE")
+# The identity that opens backups made to the public keys; needed only to restore.
+BACKUP_IDENTITY_FILE = env_str("TENDING_BACKUP_IDENTITY_FILE")
+# Opens only backups made before the age format (.tbk); new backups never use it.
 BACKUP_KEY = env_str("TENDING_BACKUP_KEY")
 
 ALLOWED_HOSTS = env_list("TENDING_ALLOWED_HOSTS", "" if PRODUCTION else "127.0.0.1,localhost")

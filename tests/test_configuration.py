@@ -17,6 +17,7 @@ PRODUCTION = {
     "TENDING_SITE_URL": "https://tending.example.org",
     "TENDING_EMAIL_HOST": "smtp.example.org",
     "TENDING_FIELD_ENCRYPTION_KEYS": "x8Ls0yV7QnKz3bTq6r1M9cA2dE5fG4hJ7kL0mN3pQ6s=",
+    "TENDING_BACKUP_RECIPIENTS": "age1akwru40l6myqsga7fpn7l8j02hcyy40r4fgtzglqwxekp805zflqkuewf4",
 }
 
 
@@ -42,6 +43,16 @@ def test_production_passes_djangos_deploy_checks(tmp_path):
         "check", "--deploy", "--fail-level", "WARNING", env=PRODUCTION, tmp_path=tmp_path
     )
     assert result.returncode == 0, result.stderr
+
+
+def test_production_deploy_checks_want_somewhere_to_send_backups(tmp_path):
+    env = {k: v for k, v in PRODUCTION.items() if k != "TENDING_BACKUP_RECIPIENTS"}
+    result = tending("check", "--deploy", env=env, tmp_path=tmp_path)
+    assert result.returncode == 1
+    assert (
+        "(backups.E001) TENDING_BACKUP_RECIPIENTS (or TENDING_BACKUP_PASSPHRASE) is required "
+        "in production." in result.stderr
+    )
 
 
 @pytest.mark.parametrize(

@@ -7,3 +7,6 @@ class BackupsConfig(AppConfig):
     name = "tending.backups"
     label = "backups"
     verbose_name = "Backups"
+
+    def ready(self) -> None:
+        from tending.backups import checks  # noqa: F401  (registers the deploy check)

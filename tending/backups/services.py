@@ -1,12 +1,13 @@
 """Make and restore backups: the database (SQLite's online backup API or pg_dump, never a file
 copy), the media files, and an inventory that proves a restore is complete.
 
-An archive is a gzipped tar, sealed with the backup key (see sealing.py), holding:
+An archive is a gzipped tar encrypted in the age format to the operator's recipients (see
+encryption.py and keys.py), so `age -d` opens it without Tending. The tar holds:
 - `manifest.json`: format, time, database vendor, applied migrations, per-table row counts and
   content digests, and a checksum for every media file;
 - `database.sqlite3` (SQLite) or `database.dump` (PostgreSQL custom format);
 - `media/...`: the media files.
-Neither the field-encryption keys nor the backup key are ever inside it, nor is the erasure
+Neither the field-encryption keys nor the backup identity are ever inside it, nor is the erasure
 ledger: a restore reads the ledger from the data folder and erases again every client erased
 since the backup was made (see tending/privacy/ledger.py).
 """
@@ -35,14 +36,13 @@ from django.db import DEFAULT_DB_ALIAS, DatabaseError, connection, connections
 from django.db.migrations.loader import MigrationLoader
 from django.utils import timezone
 
-from tending.backups import inventory
-from tending.backups.keys import backup_key
-from tending.backups.sealing import SealedWriter, SealError, UnsealedReader
+from tending.backups import inventory, keys
+from tending.backups.encryption import DecryptionError, decrypt, encrypt
 from tending.privacy import ledger
 from tending.privacy.services import Reapplication, clients_still_present, reapply_erasures
 
-FORMAT = 1
-SUFFIX = ".tbk"
+FORMAT = 1  # the tar's layout and manifest, the same under age as under the old format
+SUFFIX = ".tar.gz.age"
 
 
 class BackupError(Exception):
@@ -240,10 +240,10 @@ def _add_bytes(archive: tarfile.TarFile, name: str, data: bytes, mtime: float) -
 
 
 def create_backup(*, directory: Path, now: datetime | None = None) -> Summary:
-    """Write a sealed backup archive into `directory` and return what it holds."""
+    """Write an encrypted backup archive into `directory` and return what it holds."""
     started = time.monotonic()
     now = now or timezone.now()
-    key = backup_key()
+    recipients = keys.recipients()
     database = Database.configured()
     directory.mkdir(parents=True, exist_ok=True)
     target = directory / f"tending-backup-{now:%Y%m%d-%H%M%S}{SUFFIX}"
@@ -251,23 +251,29 @@ def create_backup(*, directory: Path, now: datetime | None = None) -> Summary:
         raise BackupError(f"{target} already exists.")
     # Plain copies stay beside the live database, never in the (perhaps remote) backup folder.
     settings.DATA_DIR.mkdir(parents=True, exist_ok=True)
-    with tempfile.TemporaryDirectory(dir=settings.DATA_DIR, prefix=".backup-") as work:
+    with tempfile.TemporaryDirectory(dir=settings.DATA_DIR, prefix=".backup-") as folder:
+        work = Path(folder)
         if database.vendor == "sqlite":
-            dump = Path(work) / "database.sqlite3"
+            dump = work / "database.sqlite3"
             tables, migrations = _sqlite_copy(dump)
         else:
-            dump = Path(work) / "database.dump"
+            dump = work / "database.dump"
             tables, migrations = _pg_dump(dump, database)
-        partial = target.with_suffix(".part")
+        # pyrage encrypts from a file it reads, while tarfile writes: so the tar is made first,
+        # in this folder, and then encrypted into the backup folder.
+        plain = work / "archive.tar.gz"
+        media = _write_archive(plain, dump, database.vendor, now, tables, migrations)
+        partial = target.with_name(f"{target.name}.part")
         fd = os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
         try:
-            with os.fdopen(fd, "wb") as handle:
-                writer = SealedWriter(handle, key)
-                media = _write_archive(writer, dump, database.vendor, now, tables, migrations)
-                writer.close()
+            with os.fdopen(fd, "wb") as handle, plain.open("rb") as source:
+                encrypt(source, handle, recipients)
                 handle.flush()
                 os.fsync(handle.fileno())
             partial.replace(target)
+        except OSError as error:
+            partial.unlink(missing_ok=True)
+            raise BackupError(f"The backup could not be written to {directory}: {error}") from None
         except BaseException:
             partial.unlink(missing_ok=True)
             raise
@@ -283,7 +289,7 @@ def create_backup(*, directory: Path, now: datetime | None = None) -> Summary:
 
 
 def _write_archive(
-    writer: SealedWriter,
+    plain: Path,
     dump: Path,
     vendor: str,
     now: datetime,
@@ -291,7 +297,8 @@ def _write_archive(
     migrations: list[str],
 ) -> dict[str, dict[str, object]]:
     media: dict[str, dict[str, object]] = {}
-    with tarfile.open(fileobj=writer, mode="w|gz") as archive:  # type: ignore[call-overload]
+    fd = os.open(plain, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(fd, "wb") as handle, tarfile.open(fileobj=handle, mode="w|gz") as archive:
         archive.add(dump, arcname=dump.name)
         root = Path(settings.MEDIA_DIR)
         files = sorted(p for p in root.rglob("*") if p.is_file()) if root.exists() else []
@@ -322,21 +329,32 @@ def _sha256(data: bytes) -> str:
 
 
 @contextmanager
-def _unpacked(archive: Path, work: Path) -> Iterator[dict[str, Any]]:
-    """Decrypt and unpack `archive` into `work`; yield its manifest once all of it checked out."""
+def _unpacked(
+    archive: Path, scratch: Path, identity_file: Path | None
+) -> Iterator[tuple[dict[str, Any], Path]]:
+    """Decrypt and unpack `archive` under `scratch`; once all of it checked out, yield its
+    manifest and the folder holding its files.
+
+    The whole archive is decrypted, and so authenticated, before any of it is unpacked.
+    """
+    plain = scratch / "archive.tar.gz"
+    work = scratch / "files"
     try:
-        with archive.open("rb") as handle:
-            reader = UnsealedReader(handle, backup_key())
-            with tarfile.open(fileobj=reader, mode="r|gz") as members:  # type: ignore[call-overload]
-                for member in members:
-                    name = PurePosixPath(member.name)
-                    if not member.isfile() or name.is_absolute() or ".." in name.parts:
-                        raise BackupError(f"The backup holds an unexpected entry: {member.name}")
-                    members.extract(member, work, filter="data")
-    except SealError as error:
+        fd = os.open(plain, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with archive.open("rb") as source, os.fdopen(fd, "wb") as target:
+            decrypt(source, target, identity_file=identity_file)
+        with tarfile.open(plain, mode="r:gz") as members:
+            for member in members:
+                name = PurePosixPath(member.name)
+                if not member.isfile() or name.is_absolute() or ".." in name.parts:
+                    raise BackupError(f"The backup holds an unexpected entry: {member.name}")
+                members.extract(member, work, filter="data")
+    except DecryptionError as error:
         raise BackupError(str(error)) from None
     except (tarfile.TarError, EOFError, OSError) as error:
         raise BackupError(f"The backup could not be unpacked: {error}") from None
+    finally:
+        plain.unlink(missing_ok=True)
     manifest_path = work / "manifest.json"
     if not manifest_path.exists():
         raise BackupError("The backup has no manifest.")
@@ -346,7 +364,7 @@ def _unpacked(archive: Path, work: Path) -> Iterator[dict[str, Any]]:
     found = inventory.media_files(work / "media")
     if found != manifest["media"]:
         raise BackupError("The media files in the backup do not match its manifest.")
-    yield manifest
+    yield manifest, work
 
 
 def _compare(expected: dict[str, Any], found: dict[str, Any]) -> None:
@@ -372,8 +390,12 @@ def restore_backup(
     database: Database | None = None,
     media_dir: Path | None = None,
     replace: bool = False,
+    identity_file: Path | None = None,
 ) -> Summary:
     """Restore `archive` into the configured (or given) database and media folder.
+
+    An age archive opens with `identity_file` (else the configured one) or the configured
+    passphrase; an archive in the format used before age, with TENDING_BACKUP_KEY.
 
     Refuses to overwrite existing data unless `replace`. Everything is checked against the
     manifest before the live database or media folder is touched; the SQLite file and the
@@ -388,20 +410,21 @@ def restore_backup(
         raise BackupError(f"No backup file at {archive}.")
     scratch = (database.path.parent if database.path else settings.DATA_DIR).resolve()
     scratch.mkdir(parents=True, exist_ok=True)
-    with tempfile.TemporaryDirectory(dir=scratch, prefix=".restore-") as folder:
-        work = Path(folder)
-        with _unpacked(archive, work) as manifest:
-            if manifest["vendor"] != database.vendor:
-                raise BackupError(
-                    f"This is a {manifest['vendor']} backup; the configured database is "
-                    f"{database.vendor}."
-                )
-            _check_media_target(media_dir, replace)
-            if database.vendor == "sqlite":
-                _restore_sqlite(work / "database.sqlite3", manifest, database, replace)
-            else:
-                _restore_postgres(work / "database.dump", manifest, database, replace)
-            _place_media(work / "media", media_dir, replace)
+    with (
+        tempfile.TemporaryDirectory(dir=scratch, prefix=".restore-") as folder,
+        _unpacked(archive, Path(folder), identity_file) as (manifest, work),
+    ):
+        if manifest["vendor"] != database.vendor:
+            raise BackupError(
+                f"This is a {manifest['vendor']} backup; the configured database is "
+                f"{database.vendor}."
+            )
+        _check_media_target(media_dir, replace)
+        if database.vendor == "sqlite":
+            _restore_sqlite(work / "database.sqlite3", manifest, database, replace)
+        else:
+            _restore_postgres(work / "database.dump", manifest, database, replace)
+        _place_media(work / "media", media_dir, replace)
     pending = _pending(manifest["migrations"])
     erasures, back = _erase_again(database, pending=bool(pending))
     tables = manifest["tables"]

@@ -7,13 +7,8 @@ with the keys from settings (never from the backup), and pass `migrate --check`.
 
 from __future__ import annotations
 
-import os
 import sqlite3
-import subprocess
-import sys
 import time
-import uuid
-from pathlib import Path
 
 import pytest
 from django.conf import settings
@@ -34,30 +29,15 @@ from tending.backups.services import (
     restore_backup,
 )
 from tending.encryption.keys import decrypt, is_ciphertext
-from tending.practices.models import Practice, PracticeLog, PracticeRecording
+from tending.practices.models import PracticeLog, PracticeRecording
 from tending.privacy import ledger, linked, services
 from tending.privacy.tests.records import CANARY, build_full_client
 from tending.privacy.tests.test_completeness import (
     KEPT_AFTER_ERASURE,
     _database_text_containing,
 )
-from tending.testing.measure_records import measure_records
-from tending.testing.practice_records import make_log, make_recording
 
-ROOT = Path(__file__).resolve().parents[3]
-
-
-@pytest.fixture
-def records(committed, world, settings, tmp_path):
-    settings.MEDIA_DIR = tmp_path / "media"
-    settings.DATA_DIR = tmp_path / "data"
-    settings.BACKUP_KEY = ""
-    builtin = Practice.objects.get(key="soothing-rhythm-breathing")
-    for number in range(25):
-        make_log(world.client_a, builtin, note=f"Private note {number} CANARY-drill")
-    make_recording(world.clinician_a, builtin)
-    measure_records(world)
-    return world
+from .operator import ROOT, tending
 
 
 def _live_counts() -> dict[str, int]:
@@ -71,28 +51,6 @@ def _live_counts() -> dict[str, int]:
     return counts
 
 
-@pytest.fixture
-def empty_target(tmp_path):
-    """An empty database of the same kind as the one under test, and its settings."""
-    if connection.vendor == "sqlite":
-        yield Database(vendor="sqlite", path=tmp_path / "restored" / "tending.sqlite3")
-        return
-    name = f"tending_drill_{uuid.uuid4().hex[:10]}"
-    source = Database.configured()
-    target = Database(
-        vendor="postgresql",
-        name=name,
-        host=source.host,
-        port=source.port,
-        user=source.user,
-        password=source.password,
-    )
-    admin = [*target.pg_arguments()[:-2]]
-    subprocess.run(["createdb", *admin, name], check=True, env=target.pg_environment())
-    yield target
-    subprocess.run(["dropdb", *admin, "--if-exists", name], check=True, env=target.pg_environment())
-
-
 def _encrypted_notes(target: Database) -> list[str]:
     query = "SELECT note FROM practices_practicelog WHERE note <> '' ORDER BY id LIMIT 20"
     if target.vendor == "sqlite":
@@ -104,27 +62,6 @@ def _encrypted_notes(target: Database) -> list[str]:
     with target.pg_connect() as live, live.cursor() as cursor:
         cursor.execute(query)
         return [row[0] for row in cursor.fetchall()]
-
-
-def _migrate_check(target: Database, data_dir: Path) -> subprocess.CompletedProcess[str]:
-    environment = dict(os.environ)
-    environment["TENDING_DATA_DIR"] = str(data_dir)
-    environment["TENDING_FIELD_ENCRYPTION_KEYS"] = ",".join(settings.FIELD_ENCRYPTION_KEYS)
-    if target.vendor == "sqlite":
-        environment["DATABASE_URL"] = f"sqlite:///{target.path}"
-    else:
-        environment["DATABASE_URL"] = (
-            f"postgres://{target.user}:{target.password}@{target.host or '127.0.0.1'}:"
-            f"{target.port or 5432}/{target.name}"
-        )
-    return subprocess.run(
-        [sys.executable, "-m", "tending", "migrate", "--check"],
-        cwd=ROOT,
-        env=environment,
-        capture_output=True,
-        text=True,
-        check=False,
-    )
 
 
 def test_it_restores_everything_and_it_still_decrypts(records, empty_target, tmp_path):
@@ -166,7 +103,7 @@ def test_it_restores_everything_and_it_still_decrypts(records, empty_target, tmp
     assert all(is_ciphertext(note) for note in notes)
     assert all(decrypt(note).startswith("Private note") for note in notes)
     assert b"CANARY-drill" not in backup.path.read_bytes()
-    check = _migrate_check(empty_target, tmp_path / "check-data")
+    check = tending(empty_target, tmp_path / "check-data", "migrate", "--check")
     assert check.returncode == 0, check.stdout + check.stderr
     print(f"restore drill ({empty_target.vendor}): {summary.rows} rows in {seconds:.2f} s")
 
@@ -285,6 +222,6 @@ def test_the_backup_code_never_copies_database_files():
 def test_the_command_line_says_what_went_wrong_in_one_line(records, settings, tmp_path):
     with pytest.raises(CommandError, match="No backup file at"):
         call_command("restore", str(tmp_path / "missing.tbk"))
-    settings.BACKUP_KEY = "too-short"
-    with pytest.raises(CommandError, match="TENDING_BACKUP_KEY must be 32 random bytes"):
+    settings.BACKUP_RECIPIENTS = "age1-not-a-key"
+    with pytest.raises(CommandError, match="is not an age public key"):
         call_command("backup", "--to", str(tmp_path / "b"))

@@ -5,7 +5,9 @@ import os
 
 import pytest
 
-from tending.backups.sealing import MAGIC, SEGMENT, SealError, seal, unseal
+from tending.backups.sealing import MAGIC, SEGMENT, SealError, unseal
+
+from .legacy import seal
 
 
 def _sealed(data: bytes, key: bytes) -> bytes:

@@ -12,8 +12,10 @@ from tending.backups.services import BackupError, restore_backup
 class Command(BaseCommand):
     help = (
         "Restore a backup made by `tending backup` into the configured database and media "
-        "folder. Checks every table's rows and every file's checksum against the backup's "
-        "inventory before anything is replaced. Refuses to overwrite existing data unless "
+        "folder. An age backup (.tar.gz.age) opens with --identity FILE, "
+        "TENDING_BACKUP_IDENTITY_FILE or TENDING_BACKUP_PASSPHRASE; an older .tbk backup with "
+        "TENDING_BACKUP_KEY. Checks every table's rows and every file's checksum against the "
+        "backup's inventory before anything is replaced. Refuses to overwrite existing data unless "
         "--replace is given (the old SQLite file and media folder are kept beside the new ones). "
         "Then erases again every client that the erasure ledger in the data folder says was "
         "erased, deleting their records as the original erasure did. Stop Tending before "
@@ -21,14 +23,24 @@ class Command(BaseCommand):
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("archive", help="the .tbk file to restore")
+        parser.add_argument("archive", help="the .tar.gz.age (or older .tbk) file to restore")
+        parser.add_argument(
+            "--identity",
+            default="",
+            metavar="FILE",
+            help="the age identity file that opens it (default: TENDING_BACKUP_IDENTITY_FILE)",
+        )
         parser.add_argument(
             "--replace", action="store_true", help="restore over an existing database"
         )
 
     def handle(self, *args: Any, **options: Any) -> None:
         try:
-            summary = restore_backup(Path(options["archive"]), replace=options["replace"])
+            summary = restore_backup(
+                Path(options["archive"]),
+                replace=options["replace"],
+                identity_file=Path(options["identity"]) if options["identity"] else None,
+            )
         except (BackupError, BackupKeyError) as error:
             raise CommandError(str(error)) from None
         self.stdout.write(
