@@ -70,6 +70,7 @@ sbom: $(VENV)/.installed-test
 	$(BIN)/pip --python .sbom-venv/bin/python install --quiet -c constraints.txt .
 	$(BIN)/cyclonedx-py environment --pyproject pyproject.toml --output-reproducible \
 		--of JSON -o docs/security/sbom.cdx.json .sbom-venv/bin/python
+	$(BIN)/python docs/security/sbom_licenses.py docs/security/sbom.cdx.json
 	rm -rf .sbom-venv build
 
 # wapiti and sqlmap in their own environment: their pins clash with Django 5.2's.
