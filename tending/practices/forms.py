@@ -7,6 +7,7 @@ from typing import Any
 from django import forms
 from django.conf import settings
 from django.utils import timezone
+from django.utils.datastructures import MultiValueDict
 
 from tending.practices import library
 from tending.practices.models import PracticeLog
@@ -237,3 +238,10 @@ class RecordingForm(forms.Form):
         f"{settings.RECORDING_MAX_SECONDS // 60} minutes.",
         widget=forms.ClearableFileInput(attrs={"accept": "audio/*"}),
     )
+
+    @classmethod
+    def refused(cls, message: str) -> RecordingForm:
+        """Return the form as shown after an upload was refused unread: `message` on the file."""
+        form = cls(data={}, files=MultiValueDict())
+        form.errors["audio"] = form.error_class([message])
+        return form
