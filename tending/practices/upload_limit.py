@@ -14,7 +14,8 @@ from django.core.files.uploadhandler import FileUploadHandler, StopUpload
 from django.http import HttpRequest
 
 # Room in the body for the multipart boundaries, the part headers and the CSRF token (a
-# browser's take well under 1 KB), so that a recording of exactly the limit still fits.
+# browser's take well under 1 KB), so that a recording of exactly the limit still fits. The
+# README's nginx limit for uploads adds the same 64 KB: change both together.
 ENVELOPE_BYTES = 64 * 1024
 
 
