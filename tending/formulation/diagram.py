@@ -25,6 +25,7 @@ MARGIN = 16
 GAP = 44  # between columns: room for the arrows
 COLUMN_WIDTH = (WIDTH - 2 * MARGIN - 3 * GAP) / 4
 INSET = 6  # from a column's outline to the boxes inside it
+BOX_WIDTH = COLUMN_WIDTH - 2 * INSET  # in one of the four columns
 PAD = 9  # inside a box
 FONT_SIZE = 13
 SUBTITLE_SIZE = 12
@@ -253,88 +254,97 @@ def layout(
 ) -> Diagram:
     """Place every part of a formulation. `practices` maps part keys to practice titles."""
     practices = practices or {}
-    box_width = COLUMN_WIDTH - 2 * INSET
     contents = {
-        number: [_content(part, texts, practices, box_width) for part in parts_in(number)]
+        number: [_content(part, texts, practices, BOX_WIDTH) for part in parts_in(number)]
         for number in range(1, 5)
     }
     needed = [
         sum(c.height for c in column) + BOX_GAP * (len(column) - 1) for column in contents.values()
     ]
     row = max(MIN_ROW, *needed)
-    top = MARGIN
-    box_top = top + HEADING_HEIGHT
-    columns = []
-    for number, column in contents.items():
-        x = MARGIN + (number - 1) * (COLUMN_WIDTH + GAP)
-        boxes: tuple[Box, ...]
-        if len(column) == 1:
-            boxes = (_box(column[0], x + INSET, box_top, box_width, row),)
-        else:
-            first, second = column
-            # The spare height is shared, so both boxes end level with their neighbours.
-            upper = first.height + (row - first.height - second.height - BOX_GAP) / 2
-            boxes = (
-                _box(first, x + INSET, box_top, box_width, upper),
-                _box(
-                    second, x + INSET, box_top + upper + BOX_GAP, box_width, row - upper - BOX_GAP
-                ),
-            )
-        title, subtitle = _heading(number, x, top, COLUMN_WIDTH)
-        columns.append(
-            ColumnShape(
-                number=number,
-                x=round(x, 2),
-                y=top,
-                width=round(COLUMN_WIDTH, 2),
-                height=round(HEADING_HEIGHT + row + INSET, 2),
-                title=title,
-                subtitle=subtitle,
-                boxes=boxes,
-            )
-        )
-
-    middle = box_top + row / 2
+    columns = [_column(number, column, row) for number, column in contents.items()]
+    middle = MARGIN + HEADING_HEIGHT + row / 2
     arrows = tuple(
         _arrow_right(left.right + 3, right.x - 3, middle) for left, right in pairwise(columns)
     )
-
     # Self-to-self relating, under the safety strategies and the consequences.
-    third, fourth = columns[2], columns[3]
-    self_x = third.x
-    self_width = fourth.right - third.x
+    fears, third, fourth = columns[1], columns[2], columns[3]
     self_y = fourth.bottom + SELF_GAP
-    self_part = parts_in(5)[0]
-    self_content = _content(self_part, texts, practices, self_width - 2 * INSET)
-    self_title, self_subtitle = _heading(5, self_x, self_y, self_width)
-    self_box = _box(
-        self_content,
-        self_x + INSET,
-        self_y + HEADING_HEIGHT,
-        self_width - 2 * INSET,
-        self_content.height,
+    self_shape = _self_relating(texts, practices, third.x, fourth.right - third.x, self_y)
+    label_top = fears.bottom + 24  # the loop's words, beside its way up
+    loop, loop_label = _loop(fears, third.x, self_y + self_shape.height / 2, label_top)
+    return Diagram(
+        width=WIDTH,
+        height=math.ceil(max(self_shape.bottom, label_top + 15 * len(LOOP_LABEL)) + MARGIN),
+        columns=tuple(columns),
+        self_relating=self_shape,
+        arrows=arrows,
+        feeds=_arrow_down(fourth.centre_x, fourth.bottom + 3, self_y - 3),
+        feeds_label=TextLine(
+            round(fourth.centre_x + 10, 2), round(fourth.bottom + SELF_GAP / 2 + 4, 2), "feeds"
+        ),
+        loop=loop,
+        loop_label=loop_label,
     )
-    self_shape = ColumnShape(
+
+
+def _column(number: int, column: list[_Content], row: float) -> ColumnShape:
+    """One of the four columns, `row` tall below its heading, its boxes filling it."""
+    x = MARGIN + (number - 1) * (COLUMN_WIDTH + GAP)
+    title, subtitle = _heading(number, x, MARGIN, COLUMN_WIDTH)
+    return ColumnShape(
+        number=number,
+        x=round(x, 2),
+        y=MARGIN,
+        width=round(COLUMN_WIDTH, 2),
+        height=round(HEADING_HEIGHT + row + INSET, 2),
+        title=title,
+        subtitle=subtitle,
+        boxes=_column_boxes(column, x + INSET, MARGIN + HEADING_HEIGHT, row),
+    )
+
+
+def _column_boxes(column: list[_Content], x: float, top: float, row: float) -> tuple[Box, ...]:
+    if len(column) == 1:
+        return (_box(column[0], x, top, BOX_WIDTH, row),)
+    first, second = column
+    # The spare height is shared, so both boxes end level with their neighbours.
+    upper = first.height + (row - first.height - second.height - BOX_GAP) / 2
+    return (
+        _box(first, x, top, BOX_WIDTH, upper),
+        _box(second, x, top + upper + BOX_GAP, BOX_WIDTH, row - upper - BOX_GAP),
+    )
+
+
+def _self_relating(
+    texts: Mapping[str, str],
+    practices: Mapping[str, Sequence[str]],
+    x: float,
+    width: float,
+    y: float,
+) -> ColumnShape:
+    """The self-to-self relating box, as tall as its text, its top left corner at (x, y)."""
+    content = _content(parts_in(5)[0], texts, practices, width - 2 * INSET)
+    title, subtitle = _heading(5, x, y, width)
+    box = _box(content, x + INSET, y + HEADING_HEIGHT, width - 2 * INSET, content.height)
+    return ColumnShape(
         number=5,
-        x=round(self_x, 2),
-        y=round(self_y, 2),
-        width=round(self_width, 2),
-        height=round(HEADING_HEIGHT + self_content.height + INSET, 2),
-        title=self_title,
-        subtitle=self_subtitle,
-        boxes=(self_box,),
+        x=round(x, 2),
+        y=round(y, 2),
+        width=round(width, 2),
+        height=round(HEADING_HEIGHT + content.height + INSET, 2),
+        title=title,
+        subtitle=subtitle,
+        boxes=(box,),
     )
 
-    feeds = _arrow_down(fourth.centre_x, fourth.bottom + 3, self_y - 3)
-    feeds_label = TextLine(
-        round(fourth.centre_x + 10, 2), round(fourth.bottom + SELF_GAP / 2 + 4, 2), "feeds"
-    )
 
-    # The loop: out of the self-to-self box to the left, then up into the fears.
-    fears = columns[1]
-    loop_y = self_y + self_shape.height / 2
+def _loop(
+    fears: ColumnShape, self_x: float, loop_y: float, label_top: float
+) -> tuple[Arrow, tuple[TextLine, ...]]:
+    """The loop out of the self-to-self box to the left, then up into the fears; its words."""
     up_to = fears.bottom + 3
-    loop = Arrow(
+    arrow = Arrow(
         path=(
             f"M {round(self_x - 3, 2)} {round(loop_y, 2)} "
             f"H {fears.centre_x} V {round(up_to + 8, 2)}"
@@ -347,20 +357,8 @@ def layout(
             ]
         ),
     )
-    label_top = fears.bottom + 24
-    loop_label = tuple(
+    label = tuple(
         TextLine(round(fears.centre_x - 10, 2), round(label_top + i * 15, 2), text)
         for i, text in enumerate(LOOP_LABEL)
     )
-    height = math.ceil(max(self_shape.bottom, label_top + 15 * len(LOOP_LABEL)) + MARGIN)
-    return Diagram(
-        width=WIDTH,
-        height=height,
-        columns=tuple(columns),
-        self_relating=self_shape,
-        arrows=arrows,
-        feeds=feeds,
-        feeds_label=feeds_label,
-        loop=loop,
-        loop_label=loop_label,
-    )
+    return arrow, label

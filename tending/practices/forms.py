@@ -7,8 +7,9 @@ from typing import Any
 from django import forms
 from django.conf import settings
 from django.utils import timezone
+from django.utils.datastructures import MultiValueDict
 
-from tending.practices import library
+from tending.practices import library, upload_limit
 from tending.practices.models import PracticeLog
 
 LENGTHS = {"short": (1, 5), "medium": (6, 15), "long": (16, 60)}
@@ -237,3 +238,19 @@ class RecordingForm(forms.Form):
         f"{settings.RECORDING_MAX_SECONDS // 60} minutes.",
         widget=forms.ClearableFileInput(attrs={"accept": "audio/*"}),
     )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # recorder.js refuses a file over the limit before sending it (see upload_limit.py).
+        self.fields["audio"].widget.attrs["data-max-bytes"] = str(settings.RECORDING_MAX_BYTES)
+
+    @property
+    def too_large_message(self) -> str:
+        return upload_limit.too_large_message()
+
+    @classmethod
+    def refused(cls, message: str) -> RecordingForm:
+        """Return the form as shown after an upload was refused unread: `message` on the file."""
+        form = cls(data={}, files=MultiValueDict())
+        form.errors["audio"] = form.error_class([message])
+        return form

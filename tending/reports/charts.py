@@ -20,6 +20,8 @@ STRIP_HEIGHT = 56
 LEFT = 44
 RIGHT = 56
 BOTTOM_AXIS = 22
+STRIP_TOP = SCORE_TOP + SCORE_HEIGHT + STRIP_GAP  # the practice-minutes strip under the scores
+STRIP_BOTTOM = STRIP_TOP + STRIP_HEIGHT
 
 MARKERS = {
     "baseline": "square",
@@ -265,21 +267,52 @@ def measure_chart(
     """Scores over time (higher score drawn higher) above a strip of practice minutes a week."""
     xs = date_scale(first, last)
     ys = Scale(low, high, SCORE_TOP + SCORE_HEIGHT, SCORE_TOP)
-    strip_top = SCORE_TOP + SCORE_HEIGHT + STRIP_GAP
-    strip_bottom = strip_top + STRIP_HEIGHT
+    chart_points = _chart_points(points, xs, ys, first)
+    zone, zone_label = _no_change_zone(threshold, baseline, low, high, ys)
+    bars, bar_ticks = _minute_strip(weekly_minutes, first, last, xs)
+    return MeasureChart(
+        title=title,
+        description=description,
+        height=int(STRIP_BOTTOM + BOTTOM_AXIS),
+        first=first,
+        last=last,
+        y_ticks=_score_ticks(low, high, ys),
+        x_ticks=month_ticks(first, last, xs),
+        bands=_band_rects(bands, low, high, ys),
+        points=chart_points,
+        line=" ".join(f"{p.x},{p.y}" for p in chart_points),
+        cutoff_y=ys(cutoff) if cutoff is not None and low <= cutoff <= high else None,
+        cutoff_label=cutoff_label,
+        zone=zone,
+        zone_label=zone_label,
+        bars=bars,
+        bar_ticks=bar_ticks,
+        strip_top=STRIP_TOP,
+        strip_bottom=STRIP_BOTTOM,
+        legend=_legend(chart_points),
+    )
 
-    band_rects = []
-    for tone, (bottom, top, label) in enumerate(_band_edges(bands, low, high)):
-        band_rects.append(
-            BandRect(
-                y=ys(top),
-                height=round(ys(bottom) - ys(top), 2),
-                label=label,
-                label_y=round((ys(top) + ys(bottom)) / 2 + 4, 2),
-                tone=min(tone, len(BAND_FILLS) - 1),
-            )
+
+def _band_rects(
+    bands: list[tuple[float, float, str]], low: float, high: float, ys: Scale
+) -> list[BandRect]:
+    return [
+        BandRect(
+            y=ys(top),
+            height=round(ys(bottom) - ys(top), 2),
+            label=label,
+            label_y=round((ys(top) + ys(bottom)) / 2 + 4, 2),
+            tone=min(tone, len(BAND_FILLS) - 1),
         )
+        for tone, (bottom, top, label) in enumerate(_band_edges(bands, low, high))
+    ]
 
+
+def _chart_points(
+    points: list[MeasurePoint], xs: Scale, ys: Scale, first: date
+) -> list[ChartPoint]:
+    """Place each score; a point whose status differs from the one before is labelled with it
+    (never "unchanged" or "no rule", which say nothing new)."""
     chart_points: list[ChartPoint] = []
     previous_status = None
     for point in points:
@@ -298,19 +331,29 @@ def measure_chart(
                 label=label,
             )
         )
+    return chart_points
 
-    zone = None
-    zone_label = ""
-    if threshold is not None and baseline is not None:
-        zone = (ys(min(high, baseline + threshold)), ys(max(low, baseline - threshold)))
-        zone_label = (
-            f"Within {number(threshold)} points of the first score ({number(baseline)}): "
-            "no reliable change"
-        )
 
-    most = max((minutes for _, minutes in weekly_minutes), default=0)
-    ceiling = nice_ceiling(most)
-    ms = Scale(0, ceiling, strip_bottom, strip_top)
+def _no_change_zone(
+    threshold: float | None, baseline: float | None, low: float, high: float, ys: Scale
+) -> tuple[tuple[float, float] | None, str]:
+    """The band within `threshold` of the first score, and its label; (None, "") without one."""
+    if threshold is None or baseline is None:
+        return None, ""
+    zone = (ys(min(high, baseline + threshold)), ys(max(low, baseline - threshold)))
+    label = (
+        f"Within {number(threshold)} points of the first score ({number(baseline)}): "
+        "no reliable change"
+    )
+    return zone, label
+
+
+def _minute_strip(
+    weekly_minutes: list[tuple[date, int]], first: date, last: date, xs: Scale
+) -> tuple[list[Bar], list[Tick]]:
+    """A bar for each week with practice, and the strip's two ticks (its top and 0)."""
+    ceiling = nice_ceiling(max((minutes for _, minutes in weekly_minutes), default=0))
+    ms = Scale(0, ceiling, STRIP_BOTTOM, STRIP_TOP)
     bars = []
     for week, minutes in weekly_minutes:
         # A week that starts before the period (a period may begin mid-week) is drawn from
@@ -324,44 +367,28 @@ def measure_chart(
                 x=round(left, 2),
                 y=ms(minutes),
                 width=round(max(1.0, min(_x(xs, first, ends), WIDTH - RIGHT) - left - 0.5), 2),
-                height=round(strip_bottom - ms(minutes), 2),
+                height=round(STRIP_BOTTOM - ms(minutes), 2),
                 week=week,
                 minutes=minutes,
             )
         )
+    return bars, [Tick(ms(ceiling), f"{ceiling} min"), Tick(ms(0), "0")]
 
+
+def _score_ticks(low: float, high: float, ys: Scale) -> list[Tick]:
     step = _score_step(high - low)
-    y_ticks = []
+    ticks = []
     value = math.ceil(low / step) * step
     while value <= high + 1e-9:
-        y_ticks.append(Tick(ys(value), f"{value:g}"))
+        ticks.append(Tick(ys(value), f"{value:g}"))
         value += step
+    return ticks
 
-    statuses: list[str] = []
-    for drawn in chart_points:
-        if drawn.status not in statuses:
-            statuses.append(drawn.status)
-    return MeasureChart(
-        title=title,
-        description=description,
-        height=int(strip_bottom + BOTTOM_AXIS),
-        first=first,
-        last=last,
-        y_ticks=y_ticks,
-        x_ticks=month_ticks(first, last, xs),
-        bands=band_rects,
-        points=chart_points,
-        line=" ".join(f"{p.x},{p.y}" for p in chart_points),
-        cutoff_y=ys(cutoff) if cutoff is not None and low <= cutoff <= high else None,
-        cutoff_label=cutoff_label,
-        zone=zone,
-        zone_label=zone_label,
-        bars=bars,
-        bar_ticks=[Tick(ms(ceiling), f"{ceiling} min"), Tick(ms(0), "0")],
-        strip_top=strip_top,
-        strip_bottom=strip_bottom,
-        legend=[LegendItem(MARKERS.get(status, "circle"), status) for status in statuses],
-    )
+
+def _legend(chart_points: list[ChartPoint]) -> list[LegendItem]:
+    """One entry per status drawn, in the order they first appear."""
+    statuses = list(dict.fromkeys(point.status for point in chart_points))
+    return [LegendItem(MARKERS.get(status, "circle"), status) for status in statuses]
 
 
 def _score_step(span: float) -> float:

@@ -226,6 +226,24 @@ def gather(
         .only("completed_at", "measure_key", "complete", "total", "band", "subscales", "source")
         .order_by("completed_at", "id")
     )
+    first, last = period_bounds(period, today, _earliest_day(client, responses, zone), start)
+    week_rows = _practice_weeks(client, zone, first, last)
+    weekly_minutes = [(row.starts, row.minutes) for row in week_rows]
+    return Progress(
+        client=client,
+        first=first,
+        last=last,
+        period=period if start is None else "custom",
+        measures=_measures(responses, zone, first, last, weekly_minutes),
+        weeks=week_rows,
+        trend=_check_in_trend(week_rows, first, last),
+        total_minutes=sum(row.minutes for row in week_rows),
+        total_sessions=sum(row.sessions for row in week_rows),
+    )
+
+
+def _earliest_day(client: ClientProfile, responses: list[Response], zone: ZoneInfo) -> date:
+    """The first of the client's days in Tending: joining, first answers or first practice."""
     first_practice = PracticeLog.objects.filter(client=client).aggregate(first=Min("started_at"))[
         "first"
     ]
@@ -234,19 +252,21 @@ def gather(
         starts.append(schedules.local_today(responses[0].completed_at, zone.key))
     if first_practice:
         starts.append(schedules.local_today(first_practice, zone.key))
-    first, last = period_bounds(period, today, min(starts), start)
+    return min(starts)
 
+
+def _practice_weeks(
+    client: ClientProfile, zone: ZoneInfo, first: date, last: date
+) -> list[WeekRow]:
+    """A row for each week from `first` to `last` (client's weeks, from Monday): minutes and
+    sessions practised, and the average of each check-in rating before and after."""
     since = datetime.combine(first, datetime.min.time(), zone)
     logs = PracticeLog.objects.filter(client=client, started_at__gte=since).values_list(
         "started_at",
         "seconds_practised",
         *[f"{when}_{system}" for when in ("before", "after") for system in SYSTEMS],
     )
-    weeks: dict[date, WeekRow] = {}
-    monday = monday_of(first)
-    while monday <= last:
-        weeks[monday] = WeekRow(starts=monday, minutes=0, sessions=0)
-        monday += timedelta(days=7)
+    weeks = _empty_weeks(first, last)
     ratings: dict[date, dict[str, list[int]]] = defaultdict(lambda: defaultdict(list))
     seconds: dict[date, int] = defaultdict(int)
     for started, practised, *checks in logs:
@@ -265,9 +285,28 @@ def gather(
         for system in SYSTEMS:
             row.before[system] = _mean(ratings[week][f"{system} before"])
             row.after[system] = _mean(ratings[week][f"{system} after"])
-    week_rows = list(weeks.values())
-    weekly_minutes = [(row.starts, row.minutes) for row in week_rows]
+    return list(weeks.values())
 
+
+def _empty_weeks(first: date, last: date) -> dict[date, WeekRow]:
+    weeks: dict[date, WeekRow] = {}
+    monday = monday_of(first)
+    while monday <= last:
+        weeks[monday] = WeekRow(starts=monday, minutes=0, sessions=0)
+        monday += timedelta(days=7)
+    return weeks
+
+
+def _measures(
+    responses: list[Response],
+    zone: ZoneInfo,
+    first: date,
+    last: date,
+    weekly_minutes: list[tuple[date, int]],
+) -> list[MeasureProgress]:
+    """Each score answered, with its chart, in order of questionnaire: the total, or each
+    subscale when there is no total. A score with nothing in the period is left out, and so
+    are answers to a questionnaire without a definition."""
     by_measure: dict[str, list[Response]] = defaultdict(list)
     for response in responses:
         by_measure[response.measure_key].append(response)
@@ -286,8 +325,11 @@ def gather(
                 continue
             result.chart = _measure_chart(result, first, last, weekly_minutes)
             measures.append(result)
+    return measures
 
-    trend = None
+
+def _check_in_trend(week_rows: list[WeekRow], first: date, last: date) -> charts.TrendChart | None:
+    """The weekly check-in averages as lines, or None when nothing was rated."""
     series: dict[str, list[tuple[date, float]]] = {}
     for system in SYSTEMS:
         for when in ("before", "after"):
@@ -298,27 +340,17 @@ def gather(
             ]
             if values:
                 series[f"{system.capitalize()} {when}"] = values
-    if series:
-        trend = charts.trend_chart(
-            title="Threat, drive and soothe check-ins, weekly average",
-            description=(
-                "Average ratings from 0 to 10 given before (dashed lines) and after (solid "
-                "lines) practice, week by week. The table below gives the same figures."
-            ),
-            first=first,
-            last=last,
-            series=series,
-        )
-    return Progress(
-        client=client,
+    if not series:
+        return None
+    return charts.trend_chart(
+        title="Threat, drive and soothe check-ins, weekly average",
+        description=(
+            "Average ratings from 0 to 10 given before (dashed lines) and after (solid "
+            "lines) practice, week by week. The table below gives the same figures."
+        ),
         first=first,
         last=last,
-        period=period if start is None else "custom",
-        measures=measures,
-        weeks=week_rows,
-        trend=trend,
-        total_minutes=sum(row.minutes for row in week_rows),
-        total_sessions=sum(row.sessions for row in week_rows),
+        series=series,
     )
 
 

@@ -74,7 +74,7 @@ def test_it_refuses_files_over_the_size_limit(world, http, media, breathing, set
     settings.RECORDING_MAX_BYTES = 10_000
     sign_in(http, world.clinician_a)
     response = upload(http, breathing, "long.wav", wav_bytes(2.0), "audio/wav")
-    assert response.status_code == 400
+    assert response.status_code == 413
     assert b"larger than" in response.content
     assert stored_files(media) == []
 

@@ -17,6 +17,7 @@ from django.http import (
     StreamingHttpResponse,
 )
 from django.shortcuts import redirect
+from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_POST
 
 from tending.accounts.access import (
@@ -26,28 +27,48 @@ from tending.accounts.access import (
 )
 from tending.practices.audio import AudioError, inspect_audio
 from tending.practices.forms import RecordingForm
-from tending.practices.models import PracticeRecording
+from tending.practices.models import Practice, PracticeRecording
 from tending.practices.services import delete_recording, media_dir, save_recording
+from tending.practices.upload_limit import (
+    RecordingSizeLimit,
+    declared_too_large,
+    too_large_message,
+)
 from tending.practices.views.library import detail_page, practice_for_request
 
 CHUNK = 64 * 1024
 RANGE = re.compile(r"^bytes=(\d{0,15})-(\d{0,15})$")  # 15 digits: far beyond any file
 
 
+@csrf_exempt  # checked in _save_upload instead, once the size limit is in place
 @require_POST
 @clinician_required
 def recording_upload(request: HttpRequest, practice_id: UUID) -> HttpResponse:
+    """Save a clinician's recording; refuse one over the size limit before it fills the disk.
+
+    The CSRF check reads the body, and upload handlers must be in place before that: hence
+    Django's pattern for per-view upload handlers, `csrf_exempt` here and `csrf_protect` on
+    `_save_upload`. A refusal from the declared length alone changes nothing and reveals
+    nothing a cross-site form could use, so it needs no token.
+    """
     practice = practice_for_request(request, practice_id)
+    if declared_too_large(request):
+        return _too_large_page(request, practice)
+    limit = RecordingSizeLimit(request)
+    request.upload_handlers = [limit, *request.upload_handlers]
+    return _save_upload(request, practice, limit)
+
+
+@csrf_protect
+def _save_upload(
+    request: HttpRequest, practice: Practice, limit: RecordingSizeLimit
+) -> HttpResponse:
     form = RecordingForm(request.POST, request.FILES)
+    if limit.exceeded:
+        return _too_large_page(request, practice)
     if form.is_valid():
-        upload = form.cleaned_data["audio"]
         try:
-            if upload.size > settings.RECORDING_MAX_BYTES:
-                raise AudioError(
-                    f"This file is larger than {settings.RECORDING_MAX_BYTES // (1024 * 1024)} "
-                    "MB. Record a shorter version or save it at a lower quality."
-                )
-            content = upload.read()
+            content = form.cleaned_data["audio"].read()
             audio = inspect_audio(content)
             if audio.duration_seconds > settings.RECORDING_MAX_SECONDS:
                 raise AudioError(
@@ -67,6 +88,12 @@ def recording_upload(request: HttpRequest, practice_id: UUID) -> HttpResponse:
             messages.success(request, "Your recording is saved. Your clients will hear it.")
             return redirect(practice)
     return detail_page(request, practice, recording_form=form, status=400)
+
+
+def _too_large_page(request: HttpRequest, practice: Practice) -> HttpResponse:
+    # Never request.POST here: not reading the rest of the body is the point.
+    form = RecordingForm.refused(too_large_message())
+    return detail_page(request, practice, recording_form=form, status=413)
 
 
 def _recording_for_request(request: HttpRequest, recording_id: UUID) -> PracticeRecording:

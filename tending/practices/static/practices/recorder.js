@@ -1,16 +1,30 @@
 // Record a practice in the browser (MediaRecorder) and send it through the same upload form
-// as a chosen file, so the server checks both the same way.
+// as a chosen file, so the server checks both the same way. A file over the size limit is not
+// sent at all: the server would refuse it, and a proxy in front may answer first with a bare
+// page of its own.
 "use strict";
 
 (function () {
   const form = document.querySelector("[data-recorder]");
-  if (!form || !window.MediaRecorder || !navigator.mediaDevices) return;
+  if (!form) return;
+  const input = form.querySelector('input[type="file"]');
+  const status = form.querySelector("[data-recorder-status]");
+  const tooLarge = form.querySelector("[data-recorder-too-large]");
+
+  form.addEventListener("submit", (event) => {
+    const file = input.files[0];
+    tooLarge.hidden = !(file && file.size > Number(input.dataset.maxBytes));
+    if (!tooLarge.hidden) {
+      event.preventDefault();
+      status.textContent = "";
+    }
+  });
+
+  if (!window.MediaRecorder || !navigator.mediaDevices) return;
   document.documentElement.classList.add("js");
 
   const start = form.querySelector("[data-recorder-start]");
   const stop = form.querySelector("[data-recorder-stop]");
-  const status = form.querySelector("[data-recorder-status]");
-  const input = form.querySelector('input[type="file"]');
   // Prefer containers the server can time exactly; WebM is the usual fallback.
   const type = ["audio/mp4", "audio/ogg;codecs=opus", "audio/webm;codecs=opus", "audio/webm"]
     .find((candidate) => MediaRecorder.isTypeSupported(candidate)) || "";
