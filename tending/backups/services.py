@@ -251,32 +251,39 @@ def create_backup(*, directory: Path, now: datetime | None = None) -> Summary:
         raise BackupError(f"{target} already exists.")
     # Plain copies stay beside the live database, never in the (perhaps remote) backup folder.
     settings.DATA_DIR.mkdir(parents=True, exist_ok=True)
-    with tempfile.TemporaryDirectory(dir=settings.DATA_DIR, prefix=".backup-") as folder:
-        work = Path(folder)
-        if database.vendor == "sqlite":
-            dump = work / "database.sqlite3"
-            tables, migrations = _sqlite_copy(dump)
-        else:
-            dump = work / "database.dump"
-            tables, migrations = _pg_dump(dump, database)
-        # pyrage encrypts from a file it reads, while tarfile writes: so the tar is made first,
-        # in this folder, and then encrypted into the backup folder.
-        plain = work / "archive.tar.gz"
-        media = _write_archive(plain, dump, database.vendor, now, tables, migrations)
-        partial = target.with_name(f"{target.name}.part")
-        fd = os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-        try:
-            with os.fdopen(fd, "wb") as handle, plain.open("rb") as source:
-                encrypt(source, handle, recipients)
-                handle.flush()
-                os.fsync(handle.fileno())
-            partial.replace(target)
-        except OSError as error:
-            partial.unlink(missing_ok=True)
-            raise BackupError(f"The backup could not be written to {directory}: {error}") from None
-        except BaseException:
-            partial.unlink(missing_ok=True)
-            raise
+    try:
+        with tempfile.TemporaryDirectory(dir=settings.DATA_DIR, prefix=".backup-") as folder:
+            work = Path(folder)
+            if database.vendor == "sqlite":
+                dump = work / "database.sqlite3"
+                tables, migrations = _sqlite_copy(dump)
+            else:
+                dump = work / "database.dump"
+                tables, migrations = _pg_dump(dump, database)
+            # pyrage encrypts from a file it reads, while tarfile writes: so the tar is made first,
+            # in this folder, and then encrypted into the backup folder.
+            plain = work / "archive.tar.gz"
+            media = _write_archive(plain, dump, database.vendor, now, tables, migrations)
+            partial = target.with_name(f"{target.name}.part")
+            fd = os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+            try:
+                with os.fdopen(fd, "wb") as handle, plain.open("rb") as source:
+                    encrypt(source, handle, recipients)
+                    handle.flush()
+                    os.fsync(handle.fileno())
+                partial.replace(target)
+            except OSError as error:
+                partial.unlink(missing_ok=True)
+                raise BackupError(
+                    f"The backup could not be written to {directory}: {error}"
+                ) from None
+            except BaseException:
+                partial.unlink(missing_ok=True)
+                raise
+    except (OSError, sqlite3.OperationalError) as error:
+        # A full disk while copying the database or packing the tar (SQLite says "database or
+        # disk is full"): one line, and the temporary folder is gone with what it held.
+        raise BackupError(f"The backup could not be made in {settings.DATA_DIR}: {error}") from None
     return Summary(
         path=target,
         vendor=database.vendor,
