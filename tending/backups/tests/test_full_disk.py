@@ -35,7 +35,9 @@ def full_disk(tmp_path):
         subprocess.run(["umount", "-l", str(mount)], check=False)
 
 
-def test_a_full_data_disk_stops_the_backup_in_one_line(settings, tmp_path, full_disk, db):
+def test_a_full_data_disk_stops_the_backup_in_one_line(settings, tmp_path, full_disk, committed):
+    # Committed: as from the command line, no write transaction is open on the database being
+    # copied (SQLite's backup would wait on one for ever).
     settings.DATA_DIR = full_disk
     settings.PRODUCTION = False
     settings.BACKUP_RECIPIENTS = str(x25519.Identity.generate().to_public())
