@@ -104,7 +104,10 @@ def identities(path: Path) -> list[Any]:
     try:
         entries = _lines(path.read_text())
     except (OSError, UnicodeDecodeError):
-        raise BackupKeyError(f"Cannot read the backup identity file {path}.") from None
+        raise BackupKeyError(
+            f"Cannot read the backup identity file {path}: give the one that opens this backup "
+            "with --identity FILE or TENDING_BACKUP_IDENTITY_FILE."
+        ) from None
     try:
         found = [x25519.Identity.from_str(entry) for entry in entries]
     except pyrage.IdentityError:

@@ -295,6 +295,11 @@ def create_backup(*, directory: Path, now: datetime | None = None) -> Summary:
     )
 
 
+def _owner_only(member: tarfile.TarInfo) -> tarfile.TarInfo:
+    member.mode = 0o600
+    return member
+
+
 def _write_archive(
     plain: Path,
     dump: Path,
@@ -306,7 +311,8 @@ def _write_archive(
     media: dict[str, dict[str, object]] = {}
     fd = os.open(plain, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
     with os.fdopen(fd, "wb") as handle, tarfile.open(fileobj=handle, mode="w|gz") as archive:
-        archive.add(dump, arcname=dump.name)
+        # Readable by its owner only once unpacked, like the media files and the manifest.
+        archive.add(dump, arcname=dump.name, filter=_owner_only)
         root = Path(settings.MEDIA_DIR)
         files = sorted(p for p in root.rglob("*") if p.is_file()) if root.exists() else []
         for path in files:

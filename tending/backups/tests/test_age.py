@@ -23,6 +23,7 @@ from tending.backups import inventory
 from tending.backups.encryption import AGE_MAGIC
 from tending.backups.sealing import MAGIC
 from tending.backups.services import Database, create_backup
+from tending.encryption.keys import new_key
 from tending.practices.models import PracticeLog
 
 from .legacy import legacy_copy
@@ -40,6 +41,9 @@ def _new_identity(path: Path) -> str:
 
 
 def _members(plain: bytes) -> dict[str, bytes]:
+    with tarfile.open(fileobj=io.BytesIO(plain), mode="r:gz") as archive:
+        # Unpacked by hand, nothing in it is readable by other users of the machine.
+        assert {oct(member.mode) for member in archive if member.isfile()} == {oct(0o600)}
     with tarfile.open(fileobj=io.BytesIO(plain), mode="r:gz") as archive:
         return {
             member.name: archive.extractfile(member).read() for member in archive if member.isfile()
@@ -248,3 +252,40 @@ def test_it_says_so_when_the_identity_does_not_open_the_backup(records, empty_ta
         "another key or passphrase, or its header was altered."
     ]
     assert _nothing_restored(empty_target, tmp_path / "restoring")
+
+
+def test_it_says_so_when_the_field_keys_do_not_open_the_restored_text(
+    records, empty_target, tmp_path, settings
+):
+    """Restored without the keys its notes were written with, Tending would fail on the first
+    page that reads them: the restore and the database check say so, in one line."""
+    identity = tmp_path / "backup-identity.txt"
+    settings.BACKUP_RECIPIENTS = _new_identity(identity)
+    call_command("backup", "--to", str(tmp_path / "backups"), stdout=io.StringIO())
+    archive = next((tmp_path / "backups").iterdir())
+    other_keys = {"TENDING_FIELD_ENCRYPTION_KEYS": new_key()}
+
+    restored = tending(
+        empty_target,
+        tmp_path / "restoring",
+        "restore",
+        str(archive),
+        "--identity",
+        str(identity),
+        **other_keys,
+    )
+
+    assert restored.returncode == 1
+    error = restored.stderr.strip().splitlines()[-1]
+    assert "configured field-encryption keys do not open its encrypted text" in error
+    assert "practices_practicelog.note" in error
+    assert _restored_logs(empty_target) >= 25  # restored all the same, nothing lost
+    checked = tending(
+        empty_target, tmp_path / "restoring", "check", "--database", "default", **other_keys
+    )
+    assert checked.returncode == 1 and "tending.E002" in checked.stderr
+    # With the right keys the same database is fine.
+    assert (
+        tending(empty_target, tmp_path / "restoring", "check", "--database", "default").returncode
+        == 0
+    )

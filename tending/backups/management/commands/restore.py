@@ -4,9 +4,11 @@ from pathlib import Path
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.db import connections
 
 from tending.backups.keys import BackupKeyError
 from tending.backups.services import BackupError, restore_backup
+from tending.encryption.checks import columns_the_keys_do_not_open
 
 
 class Command(BaseCommand):
@@ -52,6 +54,17 @@ class Command(BaseCommand):
                 f"This backup predates {len(summary.pending_migrations)} database changes: "
                 "run `tending migrate` before starting Tending."
             )
+        else:
+            # `migrate` runs the same check when the backup needs it first.
+            connections.close_all()
+            unopened = columns_the_keys_do_not_open()
+            if unopened:
+                raise CommandError(
+                    "The backup is restored, but the configured field-encryption keys do not "
+                    f"open its encrypted text ({', '.join(unopened[:3])}): set "
+                    "TENDING_FIELD_ENCRYPTION_KEYS to the keys of the installation it came "
+                    "from before starting Tending."
+                )
         if summary.erased_clients_back:
             raise CommandError(
                 f"The backup is restored, but {summary.erased_clients_back} client(s) erased "
