@@ -3,26 +3,18 @@
 from __future__ import annotations
 
 import shutil
-import subprocess
 
 import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
 from pyrage import x25519
 
+from tending.testing.disks import tmpfs
+
 
 @pytest.fixture
 def full_disk(tmp_path):
-    mount = tmp_path / "data"
-    mount.mkdir()
-    mounted = subprocess.run(
-        ["mount", "-t", "tmpfs", "-o", "size=1m", "tmpfs", str(mount)],
-        capture_output=True,
-        check=False,
-    )
-    if mounted.returncode != 0:
-        pytest.skip(f"cannot mount a tmpfs here: {mounted.stderr.decode().strip()}")
-    try:
+    with tmpfs(tmp_path / "data", "1m") as mount:
         with (mount / "filler").open("wb") as filler:
             try:
                 while True:
@@ -31,8 +23,6 @@ def full_disk(tmp_path):
             except OSError:
                 pass  # full
         yield mount
-    finally:
-        subprocess.run(["umount", "-l", str(mount)], check=False)
 
 
 def test_a_full_data_disk_stops_the_backup_in_one_line(settings, tmp_path, full_disk, committed):
