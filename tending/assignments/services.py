@@ -234,11 +234,6 @@ def agenda_for(
     return agenda
 
 
-def open_today(assignment: Assignment, now: datetime) -> bool:
-    """True if `assignment` asks for something today (the client's day) and its window is open."""
-    return todays_window_closes(assignment, now) is not None
-
-
 def todays_window_closes(assignment: Assignment, now: datetime) -> datetime | None:
     """When today's window of `assignment` closes, if it asks for something today (the
     client's day) and the window is open now; else None."""
@@ -247,14 +242,10 @@ def todays_window_closes(assignment: Assignment, now: datetime) -> datetime | No
     return occurrence.closes_at if occurrence is not None and occurrence.is_open(now) else None
 
 
-def open_homework_questionnaire(
-    *, client: ClientProfile, assignment: Assignment, now: datetime
-) -> MeasureRequest | None:
-    """The questionnaire request a homework item opens now, offered until its window closes
-    (an open one is reused and its window moved on); None while no window is open."""
-    closes = todays_window_closes(assignment, now)
-    if closes is None:
-        return None
+def open_homework_questionnaire(*, assignment: Assignment, open_until: datetime) -> MeasureRequest:
+    """The questionnaire request a homework item opens, offered until `open_until` (the end of
+    today's window): the client's open request for it is reused, its window moved on."""
+    client = assignment.client
     asked = MeasureRequest.objects.filter(
         client=client, measure_key=assignment.measure_key, completed_at=None
     ).first()
@@ -264,10 +255,10 @@ def open_homework_questionnaire(
             measure_key=assignment.measure_key,
             requested_by=assignment.created_by,
             from_homework=True,
-            open_until=closes,
+            open_until=open_until,
         )
-    if asked.from_homework and asked.open_until != closes:
-        asked.open_until = closes
+    if asked.from_homework and asked.open_until != open_until:
+        asked.open_until = open_until
         asked.save(update_fields=["open_until"])
     return asked
 

@@ -22,7 +22,7 @@ from tending.assignments.services import (
     agenda_for,
     done_times,
     open_homework_questionnaire,
-    open_today,
+    todays_window_closes,
 )
 from tending.audit.services import record
 from tending.measures.definitions import get_definition
@@ -71,7 +71,8 @@ def homework_questionnaire(request: HttpRequest, assignment_id: UUID) -> HttpRes
     if assignment is None:
         raise Http404
     assignment.client = profile  # already loaded: its time zone sets "today"
-    if not open_today(assignment, timezone.now()):
+    closes = todays_window_closes(assignment, timezone.now())
+    if closes is None:
         messages.info(
             request, "That questionnaire is not open now. It will be on Today when it is."
         )
@@ -80,10 +81,7 @@ def homework_questionnaire(request: HttpRequest, assignment_id: UUID) -> HttpRes
         # Set before its licensed wording was required, or the wording was removed (H-005).
         context = {"definition": get_definition(assignment.measure_key)}
         return render(request, "measures/questionnaire_unavailable.html", context)
-    asked = open_homework_questionnaire(client=profile, assignment=assignment, now=timezone.now())
-    if asked is None:  # the window closed in the meantime
-        return redirect("today")
-    return redirect(asked)
+    return redirect(open_homework_questionnaire(assignment=assignment, open_until=closes))
 
 
 @client_required
