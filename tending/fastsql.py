@@ -292,10 +292,11 @@ class Precompiled(Generic[R]):
 
     def first(self, **values: Any) -> R | None:
         """The first row as a model instance (with its select_related and annotations)."""
-        alias, compiled, row = self._run(values, one=True)
-        if row is None:
+        alias, compiled, rows = self._run(values, first=True)
+        if not rows:
             return None
         assert compiled.model is not None, "first() needs a query of model instances"  # noqa: S101  # nosec B101
+        row = rows[0]
         start, end = compiled.model_columns
         instance = compiled.model.from_db(alias, compiled.init_list, row[start:end])
         for populator in compiled.populators:
@@ -306,10 +307,14 @@ class Precompiled(Generic[R]):
 
     def rows(self, **values: Any) -> list[tuple[Any, ...]]:
         """Every row of a values_list query, each value converted as the ORM would."""
-        _, _, rows = self._run(values, one=False)
+        _, _, rows = self._run(values, first=False)
         return [tuple(row) for row in rows]
 
-    def _run(self, values: dict[str, Any], *, one: bool) -> tuple[str, _Compiled, Any]:
+    def _run(
+        self, values: dict[str, Any], *, first: bool
+    ) -> tuple[str, _Compiled, list[list[Any]]]:
+        """Execute with `values`; return the alias, the compiled query and the converted rows
+        (at most one if `first`)."""
         if values.keys() != self._slots.keys():
             raise TypeError(f"expected values for {sorted(self._slots)}, got {sorted(values)}")
         if self._model is None:
@@ -318,21 +323,11 @@ class Precompiled(Generic[R]):
         compiled = self._compiled.get(alias) or self._compile(alias)
         params = list(compiled.params)
         for index, name, as_hex in compiled.slots:
-            value = values[name]
-            if self._slots[name] is uuid.UUID and not isinstance(value, uuid.UUID):
-                value = uuid.UUID(str(value))
-            params[index] = value.hex if as_hex else value
+            params[index] = values[name].hex if as_hex else values[name]
         connection = connections[alias]
         with connection.cursor() as cursor:
             cursor.execute(compiled.sql, params)
-            if one:
-                found = cursor.fetchone()
-                if found is None:
-                    return alias, compiled, None
-                row = list(found)
-                _convert(row, compiled.converters, connection)
-                return alias, compiled, row
-            rows = [list(found) for found in cursor.fetchall()]
+            rows = [list(row) for row in (cursor.fetchmany(1) if first else cursor.fetchall())]
         for row in rows:
             _convert(row, compiled.converters, connection)
         return alias, compiled, rows

@@ -70,9 +70,14 @@ def everything_changed() -> None:
     without the services, into a database that a running server may have cached)."""
     from django.apps import apps
 
-    clients = apps.get_model("accounts", "ClientProfile")._default_manager
-    for client_id, clinician_id in clients.values_list("pk", "primary_clinician_id"):
+    clients = list(
+        apps.get_model("accounts", "ClientProfile")._default_manager.values_list(
+            "pk", "primary_clinician_id"
+        )
+    )
+    for client_id, _ in clients:
         _bump(ClientRevision, client_id)
+    for clinician_id in {clinician_id for _, clinician_id in clients}:
         caseload_changed(clinician_id)
 
 
