@@ -140,6 +140,7 @@ INSTALLED_APPS = [
     "tending.encryption",
     "tending.web",
     "tending.revisions",
+    "tending.safety",
     "tending.practices",
     "tending.measures",
     "tending.assignments",
