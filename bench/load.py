@@ -10,7 +10,7 @@ gunicorn as the README recommends; locust (`bench/locustfile.py`) with 50 users 
 25 % clinicians, 5 % recording uploads), 5 started a second, for `--duration` seconds. Then the
 database is reconciled with what the clients were told (`reconcile`): every acknowledged write
 present exactly once, pointing where its answer pointed, whole (a response with its score and
-its risk alert, a session note with its layer notes, a recording with its file, each with its
+its risk answer, a session note with its layer notes, a recording with its file, each with its
 audit row); no row no client asked for; no server error. Writes the server committed although
 the client gave up before the answer are counted separately: they are allowed.
 
@@ -132,9 +132,10 @@ def reconcile(plan_path: Path, log_path: Path) -> dict[str, Any]:
     from django.db import connection
 
     from tending.audit.models import AuditEvent
-    from tending.measures.models import Response, RiskAlert
+    from tending.measures.models import Response
     from tending.practices.models import Practice, PracticeLog, PracticeRecording
     from tending.practices.services import media_dir
+    from tending.safety.models import RiskAnswer
     from tending.therapy_sessions.models import TherapySession
 
     plan = json.loads(plan_path.read_text())
@@ -175,7 +176,7 @@ def reconcile(plan_path: Path, log_path: Path) -> dict[str, Any]:
                 misdirected.append(str(row.token))
             if audited[str(row.public_id)] != 1:
                 half_saved.append(f"{row.token}: {audited[str(row.public_id)]} audit rows")
-            half_saved.extend(_incomplete(kind, row, entry["expect"], RiskAlert))
+            half_saved.extend(_incomplete(kind, row, entry["expect"], RiskAnswer))
         figures[kind] = {
             "attempted": len(mine),
             "acknowledged": len(acked),
@@ -232,7 +233,7 @@ def reconcile(plan_path: Path, log_path: Path) -> dict[str, Any]:
     return figures
 
 
-def _incomplete(kind: str, row: Any, expect: dict[str, Any], risk_alert: Any) -> list[str]:
+def _incomplete(kind: str, row: Any, expect: dict[str, Any], risk_answer: Any) -> list[str]:
     """Return what is missing from a row that should be whole, or wrong in it."""
     wrong = []
     if kind == "response":
@@ -242,8 +243,8 @@ def _incomplete(kind: str, row: Any, expect: dict[str, Any], risk_alert: Any) ->
         if str(row.request.public_id) != expect["request"] or row.request.completed_at is None:
             wrong.append(f"{row.token}: its request is not marked complete")
         risky = row.measure_key == "phq9" and answers.get("9", 0) > 0
-        if risky != risk_alert.objects.filter(response=row).exists():
-            wrong.append(f"{row.token}: risk alert {'missing' if risky else 'unexpected'}")
+        if risky != risk_answer.objects.filter(response_id=row.public_id).exists():
+            wrong.append(f"{row.token}: risk answer {'missing' if risky else 'unexpected'}")
     elif kind == "practice_log":
         if row.note != expect["note"] or row.seconds_practised != expect["seconds"]:
             wrong.append(f"{row.token}: note or duration differ from what was sent")

@@ -4,7 +4,7 @@
 
 Every client has a PHQ-9 and a GAD-7 each week (answers drifting from moderate towards
 mild, with noise), two practice sessions a week with check-ins, one daily homework, and one
-client in a hundred has an open risk alert. Rows are written in bulk; run it on an empty
+client in a hundred has an open risk episode. Rows are written in bulk; run it on an empty
 database (it refuses otherwise). Prints the first clinician's e-mail and one client's id.
 """
 
@@ -44,8 +44,9 @@ def seed(clients: int, clinicians: int, weeks: int, rng: random.Random) -> None:
     from tending.assignments.models import Assignment
     from tending.measures import scoring
     from tending.measures.definitions import get_definition
-    from tending.measures.models import Response, RiskAlert
+    from tending.measures.models import Response
     from tending.practices.models import Practice, PracticeLog
+    from tending.safety.models import RiskAnswer, RiskEpisode
 
     if Organisation.objects.exists():
         sys.exit("bench.seed: the database already has data; seed an empty one")
@@ -156,12 +157,18 @@ def seed(clients: int, clinicians: int, weeks: int, rng: random.Random) -> None:
         for profile in alerted:
             latest = Response.objects.filter(client=profile, measure_key="phq9").first()
             if latest is not None:
-                RiskAlert.objects.create(
+                episode = RiskEpisode.objects.create(
+                    client=profile, priority="standard", opened_at=latest.completed_at
+                )
+                RiskAnswer.objects.create(
+                    episode=episode,
                     client=profile,
-                    response=latest,
+                    response_id=latest.public_id,
                     measure_key="phq9",
-                    items=[{"item": 9, "answer": 1}],
+                    measure_title="PHQ-9",
+                    items=[{"item": 9, "answer": 1, "text": "", "answer_label": "Several days"}],
                     priority="standard",
+                    answered_at=latest.completed_at,
                 )
     # As a database that has been running a while: statistics gathered, PostgreSQL's
     # visibility map set (a freshly bulk-loaded table makes every index scan visit the heap).

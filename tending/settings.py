@@ -202,7 +202,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "tending.accounts.context_processors.page_context",
-                "tending.measures.risk_banner.measures_waiting",
+                "tending.safety.banner.risk_banner",
             ],
             "builtins": [
                 "tending.web.templatetags.paths",

@@ -11,6 +11,7 @@ admin.site.site_header = "Tending operations"
 urlpatterns = [
     path("", include("tending.accounts.urls")),
     path("", include("tending.practices.urls")),
+    path("", include("tending.safety.urls")),
     path("", include("tending.measures.urls")),
     path("", include("tending.assignments.urls")),
     path("", include("tending.formulation.urls")),

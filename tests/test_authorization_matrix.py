@@ -22,8 +22,9 @@ from tending.accounts.models import ClientProfile, CrisisContact, Invitation, Or
 from tending.assignments.models import Assignment
 from tending.formulation.models import CirclesCheckIn, FormulationLink, FormulationVersion
 from tending.journal.models import EntryPart, JournalEntry, Reply
-from tending.measures.models import MeasureRequest, Response, RiskAlert
+from tending.measures.models import MeasureRequest, Response
 from tending.practices.models import Practice, PracticeLog, PracticeRecording
+from tending.safety.models import RiskAnswer, RiskEpisode
 from tending.testing.formulation_records import formulation_records
 from tending.testing.journal_records import journal_records
 from tending.testing.measure_records import measure_records
@@ -61,7 +62,8 @@ TARGETS = {
     "recording": ("recording_id", ["recording_a"]),
     "measure_request": ("request_id", ["request_a"]),
     "response": ("response_id", ["response_a"]),
-    "alert": ("alert_id", ["alert_a"]),
+    "alert": ("alert_id", ["alert_a"]),  # a risk answer: its old link opens its episode
+    "episode": ("episode_id", ["episode_a"]),
     "assignment": ("assignment_id", ["assignment_a"]),
     "session": ("session_id", ["session_a", "session_signed_a"]),
     "journal_entry": ("entry_id", ["journal_private", "journal_shared", "journal_a2"]),
@@ -263,6 +265,7 @@ RULES: dict[str, Rule] = {
     "measure_request": Rule(method="POST", target="client", owner=_clinician_of),
     "paper_entry": Rule(target="client", owner=_clinician_of, kwargs={"measure_key": "phq9"}),
     "risk_alert_detail": Rule(target="alert", owner=_clinician_a_only),
+    "risk_episode_detail": Rule(target="episode", owner=_clinician_a_only),
     "response_fhir": Rule(target="response", owner=_clinician_a_only),
     "questionnaire_fhir": Rule(allowed=CLINICIANS, kwargs={"measure_key": "phq9"}),
     "client_assignments": Rule(target="client", owner=_clinician_of),
@@ -277,6 +280,7 @@ RULES: dict[str, Rule] = {
     "client_progress_pdf": Rule(target="client", owner=_clinician_of),
     "client_csv": Rule(target="client", owner=_clinician_of),
     "client_layers": Rule(target="client", owner=_clinician_of),
+    "client_risk_history": Rule(target="client", owner=_clinician_of),
     "data_dictionary": Rule(allowed=CLINICIANS),
     "my_formulation": Rule(allowed=frozenset({"client_a", "client_b"})),
     "my_formulation_edit": Rule(allowed=frozenset({"client_a", "client_b"})),
@@ -390,7 +394,8 @@ def _snapshot() -> tuple[object, ...]:
         list(PracticeRecording.objects.values_list("pk", "size_bytes").order_by("pk")),
         list(Response.objects.values_list("pk", "token").order_by("pk")),
         list(MeasureRequest.objects.values_list("pk", "completed_at").order_by("pk")),
-        list(RiskAlert.objects.values_list("pk", "acknowledged_at").order_by("pk")),
+        list(RiskEpisode.objects.values_list("pk", "closed_at", "actions").order_by("pk")),
+        list(RiskAnswer.objects.values_list("pk").order_by("pk")),
         list(Assignment.objects.values_list("pk", "version", "status").order_by("pk")),
         list(FormulationVersion.objects.values_list("pk", "number").order_by("pk")),
         list(FormulationLink.objects.values_list("pk", "part").order_by("pk")),
@@ -520,3 +525,11 @@ def test_it_keeps_everyone_but_operators_out_of_djangos_admin(world, persona):
                 final = http.get(response["Location"], follow=True)
                 assert final.request["PATH_INFO"] == "/admin/login/", url
         assert _foreign_canaries(persona, response.content) == set(), url
+
+
+def test_an_old_alert_link_takes_its_owner_to_the_episode(world, extras):
+    http = sign_in(Client(), world.clinician_a)
+    answer = extras["alert_a"]
+    response = http.get(reverse("risk_alert_detail", kwargs={"alert_id": answer.public_id}))
+    assert response.status_code == 302
+    assert response["Location"] == extras["episode_a"].get_absolute_url()

@@ -36,9 +36,16 @@ from tending.assignments.models import Assignment
 from tending.formulation.models import FormulationLink
 from tending.journal.models import JournalEntry
 from tending.measures.definitions import get_definition
-from tending.measures.models import MeasureRequest, MeasureWording, Response, RiskAlert
+from tending.measures.models import MeasureRequest, MeasureWording, Response
 from tending.measures.services import submit_response
 from tending.practices.models import Practice, PracticeLog, PracticeRecording
+from tending.safety.models import (
+    ContactDetails,
+    RiskAnswer,
+    RiskEpisode,
+    SafetyPlan,
+    SafetyPlanVersion,
+)
 from tending.testing.formulation_records import (
     add_check_in,
     add_link,
@@ -56,7 +63,8 @@ CANARY = re.compile(r"CANARY-([a-z0-9_]+)")
 CLIENTS = ("client_a", "client_b", "client_a2", "client_other")
 CLINICIANS = ("clinician_a", "clinician_a2", "clinician_b")
 PERSONAS = ("anonymous", "client_a", "client_b", *CLINICIANS, "admin_a")
-# Open alerts are on the dashboard; acknowledged ones show the note and let homework resume.
+# Open risk episodes are on the dashboard; closed ones show the clinician's note and let
+# homework resume.
 ACKNOWLEDGED = ("client_a", "client_b")
 PAGE_BUDGET = 160  # pages followed from links, per persona
 VARIANTS_PER_PATH = 3  # distinct query strings followed for one path
@@ -76,7 +84,8 @@ NOT_PERSONAL = {
     "measures.MeasureRequest.measure_key": "a definition key",
     "measures.Response.measure_key": "a definition key",
     "measures.Response.band": "computed from the scores",
-    "measures.RiskAlert.measure_key": "a definition key",
+    "safety.RiskAnswer.measure_key": "a definition key",
+    "safety.RiskAnswer.measure_title": "the definition's title, copied with the answer",
     "measures.MeasureWording.measure_key": "a definition key",
     "assignments.Assignment.measure_key": "a definition key",
     "understanding.ModuleProgress.module_key": "a module key",
@@ -153,7 +162,10 @@ OWNER_RULES: dict[str, Callable[[Owners, Any], str | None]] = {
         f"practice_{o.organisations[row.organisation_id]}" if row.organisation_id else None
     ),
     "practices.PracticeLog": _log_owner,
-    "measures.RiskAlert": lambda o, row: f"alert_{o.clients[row.response.client_id]}",
+    # The clinician's note on a risk episode: clinical only, seen by the primary clinician.
+    "safety.RiskEpisode": _client_kind("alert"),
+    "safety.ContactDetails": _client_kind("contact"),
+    "safety.SafetyPlanVersion": lambda o, row: f"safety_plan_{o.clients[row.plan.client_id]}",
     "measures.MeasureWording": lambda o, row: f"wording_{o.organisations[row.organisation_id]}",
     "assignments.Assignment": _client_kind("homework"),
     "formulation.FormulationVersion": lambda o, row: (
@@ -240,13 +252,25 @@ def _client_records(canaries: CanaryWorld, key: str) -> None:
     ]
     response = _answer_phq9(client)
     canaries.add(key, *asked, response)
-    alert = response.risk_alert
+    answer = RiskAnswer.objects.get(response_id=response.public_id)
+    episode = answer.episode
     if key in ACKNOWLEDGED:
-        # An acknowledged alert shows the clinician's note (and pauses no homework).
-        RiskAlert.objects.filter(pk=alert.pk).update(
-            acknowledged_at=timezone.now(), acknowledged_by=clinician
+        # A closed episode shows the clinician's note (and pauses no homework).
+        RiskEpisode.objects.filter(pk=episode.pk).update(
+            closed_at=timezone.now(), closed_by=clinician, actions=["phoned"]
         )
-    canaries.add(f"alert_{key}", alert)
+    canaries.add(f"alert_{key}", episode, answer)
+    canaries.add(f"contact_{key}", ContactDetails.objects.create(client=client, mobile="x"))
+    plan = SafetyPlan.objects.create(client=client, version=1)
+    version = SafetyPlanVersion.objects.create(
+        plan=plan,
+        number=1,
+        token=uuid.uuid4(),
+        author=clinician,
+        author_role="clinician",
+        author_name="x",
+    )
+    canaries.add(f"safety_plan_{key}", plan, version)
     # A practice not logged today, so the homework is still due on the client's Today page.
     homework = practice_homework(client, clinician, key="compassionate-self")
     measure_homework = Assignment.objects.create(
@@ -337,7 +361,17 @@ def build_canary_world(world: World) -> CanaryWorld:
 
 # --- Who may see what ---------------------------------------------------------------------
 
-CLIENT_RECORDS = ("log_shared", "homework", "formulation", "circles", "journal_shared")
+# A client's contact details and safety plan are theirs and their primary clinician's; never
+# an admin's or another clinician's.
+CLIENT_RECORDS = (
+    "log_shared",
+    "homework",
+    "formulation",
+    "circles",
+    "journal_shared",
+    "contact",
+    "safety_plan",
+)
 CLINICAL_ONLY = ("session", "alert")
 
 
@@ -527,7 +561,8 @@ ID_ARGUMENTS = {
     "recording_id": PracticeRecording,
     "request_id": MeasureRequest,
     "response_id": Response,
-    "alert_id": "measures.RiskAlert",
+    "alert_id": "safety.RiskAnswer",
+    "episode_id": "safety.RiskEpisode",
     "assignment_id": Assignment,
     "session_id": TherapySession,
     "entry_id": JournalEntry,
@@ -619,8 +654,8 @@ REACHED = {
         "response_fhir",
         "development",
     },
-    "clinician_a2": {"caseload", "client_journal", "shared_journal_entry", "risk_alert_detail"},
-    "clinician_b": {"caseload", "client_detail", "client_sessions", "risk_alert_detail"},
+    "clinician_a2": {"caseload", "client_journal", "shared_journal_entry", "risk_episode_detail"},
+    "clinician_b": {"caseload", "client_detail", "client_sessions", "risk_episode_detail"},
     "admin_a": {"members", "audit_log", "audit_log_csv", "organisation_settings"},
 }
 
@@ -651,7 +686,11 @@ def test_it_shows_each_persona_only_their_own_canaries(canaries, persona):
     seen = set().union(*(visit.canaries for visit in crawl.visits.values()))
     # A client may see their clinician's name, but no page has to show it.
     optional = {f"alert_{key}" for key in CLIENTS if key not in ACKNOWLEDGED}  # no note yet
+    # No page shows a safety plan's words yet, and a client's own contact details only on
+    # their clinician's risk episode page: the pages that show both come with their routes.
+    optional |= {f"safety_plan_{key}" for key in CLIENTS}
     if persona in CLIENTS:
         optional.add(_persona_key(world, getattr(world, persona).primary_clinician))
+        optional.add(f"contact_{persona}")
     # The records a persona may see are really on their pages: the crawl is not blind.
     assert allowed - seen - optional == set(), f"{persona} never saw some of their own records"

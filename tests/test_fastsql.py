@@ -143,19 +143,20 @@ def test_an_audit_event_written_in_plain_sql_reads_back_whole_through_the_orm(wo
 
 
 def test_the_risk_banner_rows_come_back_as_the_orm_gives_them(world):
-    from tending.measures.models import RiskAlert
-    from tending.measures.risk_banner import open_alerts_for
-    from tending.testing.measure_records import answer_phq9
+    from tending.safety.banner import open_alerts_for
+    from tending.safety.models import RiskEpisode
+    from tending.testing.measure_records import PHQ9_POSITIVE, answer_phq9
 
-    answer_phq9(world)
-    expected = list(
-        RiskAlert.objects.filter(client=world.client_a).values_list(
-            "public_id", "priority", "created_at", "client__name"
-        )
-    )
+    answer_phq9(world, PHQ9_POSITIVE | {9: 1})
+    answer_phq9(world)  # joins the open episode: one row, two answers
+    expected = [
+        (episode.public_id, episode.priority, episode.opened_at, episode.client.name, 2)
+        for episode in RiskEpisode.objects.filter(client=world.client_a, closed_at=None)
+    ]
     banner = open_alerts_for(world.clinician_a.membership)
-    rows = [(a.public_id, a.priority, a.created_at, a.client_name) for a in banner]
+    rows = [(a.public_id, a.priority, a.opened_at, a.client_name, a.answers) for a in banner]
     assert rows == expected and len(rows) == 1
+    assert rows[0][1] == "high"
     # Another clinician's banner stays empty.
     assert open_alerts_for(world.clinician_a2.membership) == []
 

@@ -98,7 +98,7 @@ def test_letter_writing_suggests_waiting_while_a_risk_answer_is_open(world, http
     assert "You might wait with this one" not in http.get(start).content.decode()
     assert "You might wait with this one" not in http.get(step).content.decode()
 
-    answer_phq9(world)  # item 9 answered 2: an open alert waits for the clinician
+    answer_phq9(world)  # item 9 answered 2: an open risk episode waits for the clinician
 
     for url in (start, step):
         html = http.get(url).content.decode()
@@ -112,8 +112,6 @@ def test_letter_writing_suggests_waiting_while_a_risk_answer_is_open(world, http
     entry.refresh_from_db()
     assert entry.texts["difficulty"] == "Still here."
 
-    # Once the clinician has acknowledged the alert, the suggestion goes.
-    world.client_a.risk_alerts.update(
-        acknowledged_at=timezone.now(), acknowledged_by=world.clinician_a
-    )
+    # Once the clinician has closed the episode, the suggestion goes.
+    world.client_a.risk_episodes.update(closed_at=timezone.now(), closed_by=world.clinician_a)
     assert "You might wait with this one" not in http.get(step).content.decode()

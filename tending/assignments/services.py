@@ -14,10 +14,11 @@ from tending.accounts.models import ClientProfile, User
 from tending.assignments import schedules
 from tending.assignments.models import Assignment, AssignmentVersion
 from tending.audit.services import record
-from tending.measures.models import MeasureRequest, Response, RiskAlert
+from tending.measures.models import MeasureRequest, Response
 from tending.measures.services import NotAnswerableOnline, answerable_online
 from tending.practices.models import PracticeLog
 from tending.revisions import services as revisions
+from tending.safety.episodes import has_open_episode
 
 # While a risk alert is open, these kinds of practice wait for the clinician's review: imagery
 # and letter writing can stir up strong feelings (shared/clinical-facts.md C-general).
@@ -202,7 +203,7 @@ def agenda_for(
     today = schedules.local_today(now, client.time_zone)
     if assignments is None:
         assignments = active_assignments(client)
-    open_alert = RiskAlert.objects.filter(client=client, acknowledged_at=None).exists()
+    open_alert = has_open_episode(client)
     practised, answered = done or done_times(client, now - timedelta(days=2))
     # No query unless a scoring-only questionnaire is set.
     online = answerable_online(

@@ -1,7 +1,7 @@
 """Demo questionnaire history: PHQ-9 and GAD-7 every two weeks for eight weeks per demo client.
 
 Seeded per client, drifting gently downwards; Chris Doyle's latest PHQ-9 has item 9 at 1, so
-an open alert shows what a clinician sees.
+an open risk episode shows what a clinician sees.
 """
 
 from __future__ import annotations
@@ -16,8 +16,10 @@ from django.utils import timezone
 from tending.accounts.demo import ORGANISATIONS
 from tending.accounts.models import ClientProfile
 from tending.measures.definitions import get_definition
-from tending.measures.models import Response, RiskAlert
+from tending.measures.models import Response
 from tending.measures.scoring import score
+from tending.safety.episodes import RiskItem, raise_risk
+from tending.safety.models import Priority
 
 WEEKS = (8, 6, 4, 2, 0)
 ALERT_CLIENT = "Chris Doyle"
@@ -66,10 +68,14 @@ def _store(client, definition, answers, weeks_ago, alert_now) -> None:  # type: 
         completed_at=timezone.now() - timedelta(weeks=weeks_ago, hours=3),
     )
     if alert_now:
-        RiskAlert.objects.create(
+        item = definition.items[8]
+        raise_risk(
+            request=None,
             client=client,
-            response=response,
+            response_id=response.public_id,
             measure_key=definition.key,
-            items=[{"item": 9, "answer": 1}],
-            priority=RiskAlert.Priority.STANDARD,
+            measure_title=definition.short_title,
+            items=[RiskItem(9, 1, item.text or "", definition.scale.labels[1] or "1")],
+            priority=Priority.STANDARD,
+            answered_at=response.completed_at,
         )

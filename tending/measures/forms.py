@@ -116,13 +116,3 @@ class RequestForm(forms.Form):
         if key not in self.answerable:
             raise forms.ValidationError(needs_wording_error(load_definitions()[key]))
         return key
-
-
-class AcknowledgeForm(forms.Form):
-    note = forms.CharField(
-        label="What you did or will do",
-        max_length=4000,
-        widget=forms.Textarea(attrs={"rows": 4}),
-        help_text="For example: phoned the client, completed a risk assessment, safety plan "
-        "reviewed. Kept encrypted, and recorded in the audit trail that you acknowledged.",
-    )

@@ -9,7 +9,6 @@ from django.db import models
 from django.urls import reverse
 
 from tending.accounts.models import ClientProfile, Organisation, User
-from tending.encryption.fields import EncryptedTextField
 
 
 class MeasureRequest(models.Model):
@@ -107,69 +106,6 @@ class Response(models.Model):
 
     def answer_map(self) -> dict[int, int | None]:
         return {int(number): value for number, value in self.answers.items()}
-
-
-class RiskAlert(models.Model):
-    """A risk answer that a clinician must see and acknowledge. Created with the response."""
-
-    class Priority(models.TextChoices):
-        HIGH = "high", "High"
-        STANDARD = "standard", "Standard"
-
-    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
-    client = models.ForeignKey(ClientProfile, on_delete=models.CASCADE, related_name="risk_alerts")
-    response = models.OneToOneField(Response, on_delete=models.CASCADE, related_name="risk_alert")
-    measure_key = models.CharField(max_length=40)
-    items = models.JSONField()  # [{"item": 9, "answer": 2}], answer None when left blank
-    priority = models.CharField(max_length=8, choices=Priority.choices)
-    created_at = models.DateTimeField(auto_now_add=True)
-    acknowledged_at = models.DateTimeField(null=True, blank=True)
-    acknowledged_by = models.ForeignKey(
-        User, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
-    )
-    acknowledgement = EncryptedTextField(blank=True)
-    notified_at = models.DateTimeField(null=True, blank=True)
-    # Set when a run of `tending send-risk-notifications` claims the escalation; `escalated_to`
-    # (the public ids of the cover clinicians told) is filled once the e-mail has gone. A failed
-    # send clears the claim again.
-    escalated_at = models.DateTimeField(null=True, blank=True)
-    escalated_to = models.JSONField(default=list, blank=True)
-
-    class Meta:
-        ordering = ["acknowledged_at", "-created_at", "-id"]
-        indexes = [
-            models.Index(fields=["client", "acknowledged_at"], name="measures_alert_open_idx")
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.get_priority_display()} risk alert for {self.client}"
-
-    def get_absolute_url(self) -> str:
-        return reverse("risk_alert_detail", kwargs={"alert_id": self.public_id})
-
-    @property
-    def is_open(self) -> bool:
-        return self.acknowledged_at is None
-
-    def cover_recipients(self) -> models.QuerySet[User]:
-        """Return who is told if this alert waits too long: the organisation's active cover
-        clinicians, apart from the client's own clinician, who was told already."""
-        return self.client.organisation.active_cover().exclude(pk=self.client.primary_clinician_id)
-
-    def escalated_people(self) -> models.QuerySet[User]:
-        """Return the cover clinicians this alert was escalated to."""
-        return User.objects.filter(public_id__in=self.escalated_to).order_by("name", "pk")
-
-    def was_escalated_to(self, user: User) -> bool:
-        return str(user.public_id) in self.escalated_to
-
-    @property
-    def escalates_after_hours(self) -> int | None:
-        """Return after how many hours unacknowledged this alert is escalated, or None when
-        nobody would be told."""
-        if not self.cover_recipients().exists():
-            return None
-        return self.client.organisation.escalation_hours
 
 
 class MeasureWording(models.Model):

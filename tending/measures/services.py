@@ -1,32 +1,25 @@
-"""Questionnaire workflows: asking, answering, raising and acknowledging risk alerts."""
+"""Questionnaire workflows: asking, answering, and raising risk answers into `tending.safety`."""
 
 from __future__ import annotations
 
-import logging
 import uuid
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import datetime, timedelta
 from typing import Any
 from uuid import UUID
 
-from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
-from django.db.models import Q
 from django.http import HttpRequest
-from django.template.loader import render_to_string
-from django.urls import reverse
 from django.utils import timezone
 
-from tending.accounts.models import ESCALATION_HOURS_MIN, ClientProfile, Organisation, User
-from tending.accounts.services import absolute_url
+from tending.accounts.models import ClientProfile, Organisation, User
 from tending.audit.services import record
 from tending.measures.definitions import Definition, load_definitions
-from tending.measures.models import MeasureRequest, MeasureWording, Response, RiskAlert
+from tending.measures.models import MeasureRequest, MeasureWording, Response
 from tending.measures.scoring import score
 from tending.revisions import services as revisions
-
-logger = logging.getLogger(__name__)
+from tending.safety import episodes
+from tending.safety.models import Priority
 
 
 class NotAnswerableOnline(Exception):
@@ -127,7 +120,7 @@ def submit_response(
             )
             revisions.client_changed(client)  # a new score, and any alert with it
             if result.has_risk:
-                _raise_alert(
+                _raise_risk(
                     request,
                     response,
                     definition,
@@ -161,148 +154,39 @@ def submit_response(
         )
 
 
-def _raise_alert(
+def _raise_risk(
     request: HttpRequest,
     response: Response,
     definition: Definition,
     positive: tuple[int, ...],
     high: tuple[int, ...],
     missing: tuple[int, ...],
-) -> RiskAlert:
+) -> None:
+    """Raise the response's risk items into the client's risk episode (`tending.safety`)."""
     answers = response.answer_map()
-    alert = RiskAlert.objects.create(
+    shown = presentation_for(definition, response.client.organisation)
+    items = []
+    for number in sorted({*positive, *missing}):
+        answer = answers.get(number)
+        items.append(
+            episodes.RiskItem(
+                number=number,
+                answer=answer,
+                text=shown.items[number - 1] if shown.has_wording else "",
+                answer_label="" if answer is None else shown.labels[answer - definition.scale.min],
+            )
+        )
+    episodes.raise_risk(
+        request=request,
         client=response.client,
-        response=response,
+        response_id=response.public_id,
         measure_key=definition.key,
-        items=[{"item": n, "answer": answers.get(n)} for n in sorted({*positive, *missing})],
+        measure_title=definition.short_title,
+        items=items,
         # A blank risk item is not a reassuring answer: it gets the same priority as a high one.
-        priority=RiskAlert.Priority.HIGH if high or missing else RiskAlert.Priority.STANDARD,
+        priority=Priority.HIGH if high or missing else Priority.STANDARD,
+        answered_at=response.completed_at,
     )
-    record(
-        action="risk_alert.created",
-        request=request,
-        client=response.client,
-        target=alert,
-        detail={"measure": definition.key, "priority": alert.priority},
-    )
-    transaction.on_commit(lambda: notify_clinician(alert.pk))
-    return alert
-
-
-def notify_clinician(alert_id: int) -> bool:
-    """E-mail the client's clinician that an alert is waiting. No clinical content is sent.
-
-    Return True if sent. A failure leaves `notified_at` empty, so
-    `tending send-risk-notifications` can try again; the alert itself is already saved.
-    """
-    alert = RiskAlert.objects.select_related("client__primary_clinician").get(pk=alert_id)
-    clinician = alert.client.primary_clinician
-    context = {
-        "clinician": clinician,
-        "link": absolute_url(None, reverse("risk_alert_detail", args=[alert.public_id])),
-    }
-    try:
-        send_mail(
-            subject="Tending: an answer needs your attention",
-            message=render_to_string("measures/email/risk_alert.txt", context),
-            from_email=None,
-            recipient_list=[clinician.email],
-        )
-    except Exception:  # any mail failure: the alert stays on screen; retried by command
-        logger.exception("Risk alert %s: notification not sent", alert.public_id)
-        return False
-    RiskAlert.objects.filter(pk=alert.pk).update(notified_at=timezone.now())
-    return True
-
-
-# A claim this old without recipients recorded belongs to a run that died between claiming and
-# sending (sending gives up after EMAIL_TIMEOUT, 10 s): the next run may take it over.
-ESCALATION_CLAIM_TIMEOUT = timedelta(minutes=15)
-
-
-def escalate_waiting_alerts(now: datetime) -> int:
-    """E-mail the organisation's cover clinicians about each open alert nobody acknowledged
-    within the organisation's `escalation_hours`. Return how many alerts this call escalated.
-
-    Each alert is escalated once, however many runs overlap; see `escalate_alert`.
-    """
-    candidates = RiskAlert.objects.filter(
-        Q(escalated_at=None) | Q(escalated_at__lt=now - ESCALATION_CLAIM_TIMEOUT),
-        acknowledged_at=None,
-        created_at__lte=now - timedelta(hours=ESCALATION_HOURS_MIN),
-    ).values_list("pk", flat=True)
-    return sum(escalate_alert(alert_id, now) for alert_id in list(candidates))
-
-
-def escalate_alert(alert_id: int, now: datetime) -> bool:
-    """Tell the cover clinicians that alert `alert_id` is waiting, if it is due. No clinical
-    content is sent: not the client's name, the answers nor a score.
-
-    Return True if this call sent it. The alert is claimed first by a conditional UPDATE of
-    `escalated_at`, so of two overlapping runs only one sends. A failed send clears the claim
-    for the next run; the recipients are recorded, and may open the alert, once it has gone.
-    """
-    alert = RiskAlert.objects.select_related(
-        "client__organisation", "client__primary_clinician"
-    ).get(pk=alert_id)
-    hours = alert.client.organisation.escalation_hours
-    if not alert.is_open or alert.created_at > now - timedelta(hours=hours):
-        return False
-    seen = alert.escalated_at
-    if seen is not None and (seen >= now - ESCALATION_CLAIM_TIMEOUT or alert.escalated_to):
-        return False  # escalated already, or another run is sending it now
-    recipients = list(alert.cover_recipients())
-    if not recipients:
-        return False  # nobody to tell: the settings page warns the organisation's admins
-    claimed = RiskAlert.objects.filter(pk=alert.pk, acknowledged_at=None, escalated_at=seen)
-    if not claimed.update(escalated_at=now):
-        return False
-    context = {
-        "clinician": alert.client.primary_clinician,
-        "hours": int((now - alert.created_at).total_seconds() // 3600),
-        "link": absolute_url(None, reverse("risk_alert_detail", args=[alert.public_id])),
-    }
-    try:
-        send_mail(
-            subject="Tending: a colleague's alert is waiting",
-            message=render_to_string("measures/email/risk_alert_escalated.txt", context),
-            from_email=None,
-            recipient_list=[person.email for person in recipients],
-        )
-    except Exception:  # any mail failure: give the claim back so the next run tries again
-        logger.exception("Risk alert %s: escalation not sent", alert.public_id)
-        RiskAlert.objects.filter(pk=alert.pk, escalated_at=now).update(escalated_at=None)
-        return False
-    told = [str(person.public_id) for person in recipients]
-    with transaction.atomic():
-        RiskAlert.objects.filter(pk=alert.pk).update(escalated_to=told)
-        record(
-            action="risk_alert.escalated",
-            client=alert.client,
-            target=alert,
-            detail={"hours": hours, "to": told},
-        )
-    return True
-
-
-@transaction.atomic
-def acknowledge_alert(*, request: HttpRequest, alert: RiskAlert, note: str) -> bool:
-    """Close an open alert with the clinician's note. Return False if it was already closed."""
-    locked = RiskAlert.objects.select_for_update().get(pk=alert.pk)
-    if locked.acknowledged_at is not None:
-        return False
-    locked.acknowledged_at = timezone.now()
-    locked.acknowledged_by = request.user  # type: ignore[assignment]
-    locked.acknowledgement = note
-    locked.save(update_fields=["acknowledged_at", "acknowledged_by", "acknowledgement"])
-    record(
-        action="risk_alert.acknowledged",
-        request=request,
-        client=locked.client,
-        target=locked,
-    )
-    revisions.client_changed(locked.client)
-    return True
 
 
 @dataclass(frozen=True)

@@ -19,7 +19,6 @@ urlpatterns = [
         clinician.paper_entry,
         name="paper_entry",
     ),
-    path("alerts/<uuid:alert_id>/", clinician.risk_alert_detail, name="risk_alert_detail"),
     path("responses/<uuid:response_id>/fhir/", clinician.response_fhir, name="response_fhir"),
     path(
         "measures/<slug:measure_key>/fhir/", clinician.questionnaire_fhir, name="questionnaire_fhir"

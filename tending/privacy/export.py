@@ -16,6 +16,7 @@ from tending.formulation.models import CirclesCheckIn, Formulation
 from tending.journal.models import JournalEntry, shared_with_clinician
 from tending.measures.models import MeasureRequest, Response
 from tending.practices.models import PracticeLog
+from tending.safety.models import RiskEpisode, SafetyPlan
 from tending.therapy_sessions.models import SessionHomework, SessionPractice, TherapySession
 from tending.understanding.models import ModuleProgress
 
@@ -148,24 +149,55 @@ def _measures(client: ClientProfile) -> tuple[list[dict[str, Any]], list[dict[st
             "created_at",
         )
         row["request"] = response.request.public_id if response.request else None
-        alert = getattr(response, "risk_alert", None)
-        row["risk_alert"] = (
-            _pick(
-                alert,
-                "public_id",
-                "measure_key",
-                "items",
-                "priority",
-                "created_at",
-                "acknowledged_at",
-                "acknowledgement",
-                "escalated_at",
-            )
-            if alert
-            else None
-        )
         responses.append(row)
     return requests, responses
+
+
+def _risk_episodes(client: ClientProfile) -> list[dict[str, Any]]:
+    episodes = []
+    for episode in RiskEpisode.objects.filter(client=client).prefetch_related("answers"):
+        row = _pick(
+            episode,
+            "public_id",
+            "priority",
+            "opened_at",
+            "closed_at",
+            "actions",
+            "note",
+            "escalated_at",
+        )
+        row["answers"] = [
+            _pick(
+                answer,
+                "public_id",
+                "response_id",
+                "measure_key",
+                "measure_title",
+                "items",
+                "priority",
+                "answered_at",
+            )
+            for answer in episode.answers.all()
+        ]
+        episodes.append(row)
+    return episodes
+
+
+def _safety_plan(client: ClientProfile) -> dict[str, Any] | None:
+    plan = SafetyPlan.objects.filter(client=client).first()
+    if plan is None:
+        return None
+    versions = [
+        {
+            **_pick(version, "public_id", "number", "author_role", "created_at"),
+            "parts": version.texts(),
+        }
+        for version in plan.versions.all()
+    ]
+    return {
+        **_pick(plan, "public_id", "version", "reviewed_at", "reviewed_version", "created_at"),
+        "versions": versions,
+    }
 
 
 def _formulation(client: ClientProfile) -> dict[str, Any] | None:
@@ -369,6 +401,8 @@ def build_export(client: ClientProfile, *, include_private: bool) -> dict[str, A
         "assignments": _assignments(client),
         "measure_requests": requests,
         "responses": responses,
+        "risk_episodes": _risk_episodes(client),
+        "safety_plan": _safety_plan(client),
         "formulation": _formulation(client),
         "circles_check_ins": _circles(client),
         "module_progress": _modules(client),

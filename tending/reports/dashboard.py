@@ -1,12 +1,13 @@
 """The caseload dashboard: every client's latest scores, change, adherence and last contact.
 
 Built for a caseload of hundreds with years of history: the rows come from a fixed number of
-queries whatever the size (clients, open alerts, first and latest score per measure, last
-practice, last answer, active homework with its history, and this week's practice and
-answers), and the result is cached under the clinician's caseload revision
-(`tending.revisions`), which the services that write move in the same transaction as any
-change the rows show. Risk alerts never wait for a cache: the revision moves when an alert
-is raised or acknowledged, and every staff page also shows open alerts live in its banner.
+queries whatever the size (clients, open risk episodes, safety-plan reviews, first and latest
+score per measure, last practice, last answer, active homework with its history, and this
+week's practice and answers), and the result is cached under the clinician's caseload
+revision (`tending.revisions`), which the services that write move in the same transaction
+as any change the rows show. Risk never waits for a cache: the revision moves when an answer
+is raised or an episode closed, and every staff page also shows open episodes live in its
+banner.
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
-from django.db.models import Max, Min, Q, QuerySet
+from django.db.models import Count, Max, Min, Q, QuerySet
 from django.urls import reverse
 
 from tending.accounts.models import ClientProfile
@@ -24,13 +25,15 @@ from tending.assignments import schedules
 from tending.assignments.models import Assignment
 from tending.assignments.services import adherence, safety_pause_applies
 from tending.measures.definitions import load_definitions
-from tending.measures.models import Response, RiskAlert
+from tending.measures.models import Response
 from tending.measures.reliable_change import ChangeError, classify_change
-from tending.measures.risk_banner import BannerAlert
 from tending.measures.scoring import band_for
 from tending.measures.services import answerable_online
 from tending.practices.models import PracticeLog
 from tending.revisions import services as revisions
+from tending.safety.banner import BannerAlert
+from tending.safety.models import Priority, RiskEpisode
+from tending.safety.review import plan_not_reviewed
 
 PAGE_SIZE = 50
 
@@ -62,8 +65,9 @@ class Row:
     name: str
     url: str  # the client's record
     progress_url: str
-    alerts: int = 0
+    alerts: int = 0  # answers in the client's open risk episode
     high_alert: bool = False
+    plan_needs_review: bool = False  # a risk answer came after the safety plan's last review
     scores: list[Score] = field(default_factory=list)
     expected: int = 0
     done: int = 0
@@ -98,13 +102,17 @@ def compute_rows(clients: QuerySet[ClientProfile], now: datetime) -> list[Row]:
     if not ids:
         return []
 
-    for client_id, public_id, priority, created_at in RiskAlert.objects.filter(
-        client_id__in=ids, acknowledged_at=None
-    ).values_list("client_id", "public_id", "priority", "created_at"):
+    for client_id, public_id, priority, opened_at, answers in (
+        RiskEpisode.objects.filter(client_id__in=ids, closed_at=None)
+        .annotate(answer_count=Count("answers"))
+        .values_list("client_id", "public_id", "priority", "opened_at", "answer_count")
+    ):
         row = rows[client_id]
-        row.alerts += 1
-        row.high_alert |= priority == RiskAlert.Priority.HIGH
-        row.open_alerts.append(BannerAlert(public_id, priority, created_at, row.name))
+        row.alerts = answers
+        row.high_alert = priority == Priority.HIGH
+        row.open_alerts.append(BannerAlert(public_id, priority, opened_at, row.name, answers))
+    for client_id in plan_not_reviewed(ids):
+        rows[client_id].plan_needs_review = True
 
     _add_scores(rows, ids, zones)
 
@@ -266,7 +274,7 @@ def banner_alerts(rows: list[Row]) -> list[BannerAlert]:
     if isinstance(rows, Caseload) and rows.banner is not None:
         return rows.banner
     alerts = [alert for row in rows for alert in row.open_alerts]
-    alerts.sort(key=lambda a: (a.priority != RiskAlert.Priority.HIGH, a.created_at))
+    alerts.sort(key=lambda a: (a.priority != Priority.HIGH, a.opened_at))
     if isinstance(rows, Caseload):
         rows.banner = alerts
     return alerts

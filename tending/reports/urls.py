@@ -14,6 +14,7 @@ urlpatterns = [
         name="client_progress_pdf",
     ),
     path("clients/<uuid:client_id>/layers/", views.client_layers, name="client_layers"),
+    path("clients/<uuid:client_id>/risk/", views.client_risk_history, name="client_risk_history"),
     path("clients/<uuid:client_id>/export.csv", views.client_csv, name="client_csv"),
     path("exports/data-dictionary/", views.data_dictionary, name="data_dictionary"),
 ]

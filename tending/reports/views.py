@@ -22,12 +22,14 @@ from tending.accounts.models import ClientProfile
 from tending.accounts.throttling import rate_limited
 from tending.assignments import schedules
 from tending.audit.services import record
-from tending.measures.risk_banner import open_alerts_for
 from tending.reports import dashboard as board
 from tending.reports import exports, layers
 from tending.reports.forms import PeriodForm
 from tending.reports.progress import DEFAULT_PERIOD, PERIODS, gather
+from tending.reports.risk_history import risk_history
 from tending.revisions import services as revisions
+from tending.safety.banner import open_alerts_for
+from tending.safety.review import needs_review
 from tending.web.downloads import csv_download
 
 PROGRESS_CACHE_SECONDS = 600
@@ -195,3 +197,17 @@ def client_layers(request: HttpRequest, client_id: UUID) -> HttpResponse:
         "quiet_days": layers.QUIET_DAYS,
     }
     return render(request, "reports/layers.html", context)
+
+
+@clinician_required
+def client_risk_history(request: HttpRequest, client_id: UUID) -> HttpResponse:
+    """Every risk episode of a client with its answers and actions, and the risk entries of
+    session notes placed with the episode they followed."""
+    client = get_client_for_user(request, client_id)
+    record(action="client.risk_history_viewed", request=request, client=client, target=client)
+    context = {
+        "client": client,
+        "periods": risk_history(client),
+        "plan_needs_review": needs_review(client),
+    }
+    return render(request, "reports/risk_history.html", context)

@@ -7,3 +7,9 @@ class SafetyConfig(AppConfig):
     name = "tending.safety"
     label = "safety"
     verbose_name = "Safety: contact details, safety plans and risk episodes"
+
+    def load_demo_data(self) -> str:
+        """Called by `tending demo-data` after the demo organisations exist."""
+        from tending.safety.demo import load_safety_demo
+
+        return load_safety_demo()

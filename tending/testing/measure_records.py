@@ -1,4 +1,5 @@
-"""Questionnaire records for tests: a request, a response with a positive item 9, its alert."""
+"""Questionnaire records for tests: a request, a response with a positive item 9, and the
+risk episode it opened."""
 
 from __future__ import annotations
 
@@ -8,8 +9,9 @@ from django.test import RequestFactory
 
 from tending.accounts.models import Organisation
 from tending.measures.definitions import get_definition
-from tending.measures.models import MeasureRequest, MeasureWording, Response, RiskAlert
+from tending.measures.models import MeasureRequest, MeasureWording, Response
 from tending.measures.services import import_wording, submit_response
+from tending.safety.models import RiskAnswer
 from tending.testing.personas import World
 
 PHQ9_POSITIVE: dict[int, int | None] = {
@@ -48,7 +50,8 @@ def measure_records(world: World) -> dict[str, object]:
     return {
         "request_a": asked,
         "response_a": response,
-        "alert_a": RiskAlert.objects.get(response=response),
+        "alert_a": RiskAnswer.objects.get(response_id=response.public_id),
+        "episode_a": RiskAnswer.objects.get(response_id=response.public_id).episode,
     }
 
 

@@ -13,14 +13,14 @@ from tests.conftest import DEMO_PASSWORD, DEMO_TOTP_SECRET
 pytestmark = pytest.mark.browser
 
 # A clinician of their own (each staff sign-in code works once), with three clients: one
-# recovering, one getting worse, and one whose latest answers raised a risk alert.
+# recovering, one getting worse, and one whose latest answers opened a risk episode.
 SETUP = f"""
 import base64
 from datetime import timedelta
 from django.utils import timezone
 from django_otp.plugins.otp_totp.models import TOTPDevice
 from tending.accounts.models import ClientProfile, Membership, Organisation, User
-from tending.measures.models import RiskAlert
+from tending.safety.episodes import RiskItem, raise_risk
 from tending.testing.report_records import scored_response
 
 organisation = Organisation.objects.get(name="Riverside Compassion Clinic")
@@ -41,9 +41,10 @@ for weeks, total in [(10, 19), (6, 14), (1, 7)]:
 for weeks, total in [(8, 6), (1, 15)]:
     scored_response(clients["Ben Worsening"], now - timedelta(weeks=weeks), total)
 latest = scored_response(clients["Zoe Alerted"], now - timedelta(days=1), 12)
-RiskAlert.objects.create(
-    client=clients["Zoe Alerted"], response=latest, measure_key="phq9",
-    items=[{{"item": 9, "answer": 1}}], priority="standard",
+raise_risk(
+    request=None, client=clients["Zoe Alerted"], response_id=latest.public_id,
+    measure_key="phq9", measure_title="PHQ-9", items=[RiskItem(9, 1, "", "Several days")],
+    priority="standard", answered_at=latest.completed_at,
 )
 """
 
@@ -58,9 +59,13 @@ def test_a_clinician_sees_risk_first_then_reads_progress_and_downloads_it(
     page.wait_for_url("**/dashboard/")
     table = page.get_by_role("region", name="Caseload dashboard")
     rows = table.get_by_role("row")
-    # Header, then the alert first even though Z sorts last, then "deteriorated" first.
+    # Header, then the risk answer first even though Z sorts last, then "deteriorated" first.
     assert rows.nth(1).get_by_role("rowheader").text_content().startswith("Zoe Alerted")
-    assert "Risk alert" in rows.nth(1).text_content()
+    assert "Risk answer" in rows.nth(1).text_content()
+    banner = page.get_by_role("alert").filter(has_text="with answers waiting for you")
+    assert "1 client with answers waiting for you: Zoe Alerted (standard, 1 answer)" in " ".join(
+        banner.text_content().split()
+    )
     assert rows.nth(2).get_by_role("rowheader").text_content() == "Ben Worsening"
     assert "PHQ-9: deteriorated" in rows.nth(2).text_content()
     assert "PHQ-9: recovered" in rows.nth(3).text_content()

@@ -77,9 +77,10 @@ def submit_questionnaire(browser: Browser, request_id: str, tally: Tally, item_9
 def stored_questionnaires(server: Server) -> dict[str, dict[str, Any]]:
     """Return token -> {total, item_9, alert} for every stored response of the demo client."""
     code = (
-        "import json; from tending.measures.models import Response, RiskAlert; "
-        "alerts = set(RiskAlert.objects.values_list('response_id', flat=True)); "
-        "print(json.dumps({str(r.token): {'total': r.total, 'alert': r.pk in alerts, "
+        "import json; from tending.measures.models import Response; "
+        "from tending.safety.models import RiskAnswer; "
+        "alerts = set(RiskAnswer.objects.values_list('response_id', flat=True)); "
+        "print(json.dumps({str(r.token): {'total': r.total, 'alert': r.public_id in alerts, "
         "'answers': r.answers, 'measure': r.measure_key} for r in Response.objects.all()}))"
     )
     return dict(json.loads(server.shell(code)))

@@ -1,6 +1,6 @@
 """T32: many writers at once on a real gunicorn: no "database is locked", every ack stored.
 
-Threads post questionnaires (every third with a positive item 9, so a risk alert is written
+Threads post questionnaires (every third with a positive item 9, so a risk answer is written
 too) and practice logs to the test server (two workers, two threads each) on its own file
 SQLite database, or PostgreSQL when the suite runs there. `TENDING_FAULT_WRITERS` and
 `TENDING_FAULT_WRITES` make the run larger (`make verify` runs 8 x 150).

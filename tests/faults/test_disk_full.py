@@ -16,8 +16,9 @@ from django.db import connection
 from django.test import Client
 from django.urls import reverse
 
-from tending.measures.models import MeasureRequest, Response, RiskAlert
+from tending.measures.models import MeasureRequest, Response
 from tending.practices.models import Practice, PracticeRecording
+from tending.safety.models import RiskAnswer
 from tending.testing.personas import World, sign_in
 from tending.testing.practice_records import wav_bytes
 
@@ -56,7 +57,7 @@ def test_a_database_that_fills_up_refuses_a_questionnaire_whole_and_takes_it_onc
     stored = Response.objects.count()
     assert (
         stored
-        == RiskAlert.objects.count()
+        == RiskAnswer.objects.count()
         == MeasureRequest.objects.filter(completed_at__isnull=False).count()
     )
 

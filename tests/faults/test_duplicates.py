@@ -1,7 +1,7 @@
 """T36: the same form posted at once from eight threads is stored once (real gunicorn).
 
 The practice log has its own test in `tests/test_concurrent_saves.py`; these cover the
-questionnaire (with its risk alert) and the journal entry.
+questionnaire (with its risk answer) and the journal entry.
 """
 
 from __future__ import annotations
@@ -30,9 +30,11 @@ def _journal_entry(server: Server, token: str) -> tuple[str, dict[str, str]]:
 
 STORED = {
     _questionnaire: (
-        "from tending.measures.models import Response, RiskAlert; "
+        "from tending.measures.models import Response; "
+        "from tending.safety.models import RiskAnswer; "
         "r = Response.objects.filter(token='{token}'); "
-        "print(json.dumps([r.count(), RiskAlert.objects.filter(response__in=r).count()]))"
+        "a = RiskAnswer.objects.filter(response_id__in=r.values('public_id')); "
+        "print(json.dumps([r.count(), a.count()]))"
     ),
     _journal_entry: (
         "from tending.journal.models import JournalEntry; "

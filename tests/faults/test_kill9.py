@@ -4,7 +4,7 @@ Tending runs under gunicorn on its own database (a file SQLite, or PostgreSQL wh
 runs there). Threads submit questionnaires, some with a positive item 9; at a random moment
 the whole server (master and workers) or one worker is SIGKILLed, and the server is started
 again. Afterwards every acknowledged submission must be stored complete, with its score and,
-for a positive item 9, its risk alert, and no stored response may lack them.
+for a positive item 9, its risk answer, and no stored response may lack them.
 `TENDING_FAULT_ROUNDS` sets the number of kills (1 in `.ci/run`, 10 in `make verify`).
 """
 

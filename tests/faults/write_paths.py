@@ -22,8 +22,9 @@ from tending.assignments.models import Assignment
 from tending.formulation.models import FormulationVersion
 from tending.formulation.parts import PART_KEYS
 from tending.journal.models import JournalEntry
-from tending.measures.models import MeasureRequest, Response, RiskAlert
+from tending.measures.models import MeasureRequest, Response
 from tending.practices.models import Practice, PracticeLog
+from tending.safety.models import RiskAnswer
 from tending.testing.measure_records import PHQ9_POSITIVE
 from tending.testing.personas import World, sign_in
 from tending.testing.session_records import session_form
@@ -66,7 +67,9 @@ def _questionnaire_stored() -> bool:
     response = Response.objects.filter(total=13).first()
     return (
         response is not None
-        and RiskAlert.objects.filter(response=response).exists()
+        and RiskAnswer.objects.filter(
+            response_id=response.public_id, episode__closed_at=None
+        ).exists()
         and MeasureRequest.objects.filter(completed_at__isnull=False).exists()
     )
 

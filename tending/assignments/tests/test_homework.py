@@ -10,8 +10,9 @@ from django.urls import reverse
 from tending.assignments.models import Assignment, AssignmentVersion
 from tending.assignments.services import adherence, agenda_for
 from tending.audit.models import AuditEvent
-from tending.measures.models import MeasureRequest, Response, RiskAlert
+from tending.measures.models import MeasureRequest, Response
 from tending.practices.models import Practice
+from tending.safety.models import RiskAnswer
 from tending.testing.measure_records import PHQ9_POSITIVE, answer_phq9
 from tending.testing.personas import sign_in
 from tending.testing.practice_records import make_log
@@ -117,7 +118,7 @@ def test_a_closed_window_leaves_today_without_a_missed_mark(world, http, breathi
     assert b"missed" not in page.content.lower()
 
 
-def test_imagery_rests_while_a_risk_alert_is_open(world, http, breathing, time_machine):
+def test_imagery_rests_while_a_risk_episode_is_open(world, http, breathing, time_machine):
     time_machine.move_to(MONDAY_9AM_LONDON)
     safe_place = Practice.objects.get(key="safe-place")
     assign(world, practice=safe_place)
@@ -314,12 +315,14 @@ def test_a_homework_questionnaire_left_open_is_not_offered_once_closed_but_sent_
     assert b"This questionnaire has closed for now" in closed.content
     assert b'name="item_9"' not in closed.content
 
-    # Answers already typed and sent late are saved, and a risk answer still raises an alert.
+    # Answers already typed and sent late are saved, and a risk answer still reaches the
+    # clinician in an open risk episode.
     answers = {f"item_{n}": str(v) for n, v in PHQ9_POSITIVE.items()} | {"token": token}
     sent = client.post(asked_url, answers)
     response = Response.objects.get()
     assert sent["Location"] == response.get_absolute_url()
-    assert RiskAlert.objects.filter(response=response).exists()
+    answer = RiskAnswer.objects.get(response_id=response.public_id)
+    assert answer.episode.is_open
 
 
 def test_a_paused_homework_questionnaire_is_not_offered_and_one_asked_directly_always_is(

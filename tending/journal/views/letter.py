@@ -20,8 +20,8 @@ from tending.journal.forms import LetterStartForm, LetterStepForm
 from tending.journal.models import JournalEntry
 from tending.journal.services import StaleEntry, finish_letter, save_letter_step, start_letter
 from tending.journal.views.entries import own_entry
-from tending.measures.models import RiskAlert
 from tending.practices.models import Practice
+from tending.safety.episodes import has_open_episode
 
 INTENTS = {"next", "back", "leave", "finish", "autosave"}
 
@@ -58,12 +58,12 @@ def _start_context(request: HttpRequest, form: LetterStartForm) -> dict[str, Any
 def _alert_open(request: HttpRequest) -> bool:
     """True while one of the client's risk answers waits for their therapist (hazard H-103).
 
-    Letter writing can stir up the inner critic, so while an alert is open the letter pages
+    Letter writing can stir up the inner critic, so while a risk episode is open the letter pages
     suggest waiting or writing it with the therapist, as Today rests imagery and writing
     homework. They never block it: a client is not shut out of their own journal.
     """
     client = request.client_profile  # type: ignore[attr-defined]
-    return RiskAlert.objects.filter(client=client, acknowledged_at=None).exists()
+    return has_open_episode(client)
 
 
 def _step_page(

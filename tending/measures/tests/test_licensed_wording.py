@@ -14,8 +14,9 @@ from django.test import Client, RequestFactory
 from django.urls import reverse
 
 from tending.measures.definitions import get_definition
-from tending.measures.models import MeasureRequest, MeasureWording, Response, RiskAlert
+from tending.measures.models import MeasureRequest, MeasureWording, Response
 from tending.measures.services import NotAnswerableOnline, answerable_online, request_measure
+from tending.safety.models import RiskAnswer, RiskEpisode
 from tending.testing.measure_records import import_licensed_wording
 from tending.testing.personas import sign_in
 
@@ -120,7 +121,8 @@ def test_a_client_never_sees_item_numbers_for_a_request_made_without_wording(wor
 
     crafted = client.post(asked.get_absolute_url(), answers_form(FSCRS_ITEM_9_HIGH))
     assert crafted.status_code == 409
-    assert not Response.objects.exists() and not RiskAlert.objects.exists()
+    assert not Response.objects.exists() and not RiskAnswer.objects.exists()
+    assert not RiskEpisode.objects.exists()
     asked.refresh_from_db()
     assert asked.completed_at is None
 
@@ -146,8 +148,13 @@ def test_paper_entry_works_without_wording_and_completes_the_stuck_request(world
     assert saved.status_code == 302
     response = Response.objects.get()
     assert (response.source, response.measure_key, response.request) == ("paper", "fscrs", asked)
-    alert = RiskAlert.objects.get(response=response)
-    assert (alert.priority, alert.items) == ("high", [{"item": 9, "answer": 3}])
+    answer = RiskAnswer.objects.get(response_id=response.public_id)
+    assert answer.priority == "high" and answer.episode.priority == "high"
+    # Without licensed wording the item's text is not copied into the risk answer; the
+    # shipped scale label is.
+    assert answer.items == [
+        {"item": 9, "answer": 3, "text": "", "answer_label": "Quite a bit like me"}
+    ]
     asked.refresh_from_db()
     assert asked.completed_at is not None
     staff_page = http.get(reverse("client_measures", args=[world.client_a.public_id]))

@@ -13,8 +13,9 @@ from tending.accounts.access import client_required
 from tending.accounts.models import ClientProfile
 from tending.measures.definitions import get_definition
 from tending.measures.forms import QuestionnaireForm
-from tending.measures.models import MeasureRequest, Response, RiskAlert
+from tending.measures.models import MeasureRequest, Response
 from tending.measures.services import presentation_for, submit_response
+from tending.safety.models import RiskAnswer
 
 
 def _profile(request: HttpRequest) -> ClientProfile:
@@ -86,12 +87,13 @@ def response_detail(request: HttpRequest, response_id: UUID) -> HttpResponse:
     if response is None:
         raise Http404
     definition = get_definition(response.measure_key)
-    alert = RiskAlert.objects.filter(response=response).first()
+    risk = RiskAnswer.objects.select_related("episode").filter(response_id=response.public_id)
+    answer = risk.first()
     show_summary = bool(response.request and response.request.show_summary)
     context = {
         "response": response,
         "definition": definition,
-        "alert": alert,
-        "show_summary": show_summary and alert is None,
+        "risk_answer": answer,
+        "show_summary": show_summary and answer is None,
     }
     return render(request, "measures/response_detail.html", context)

@@ -14,7 +14,6 @@ from django.views.decorators.http import require_POST
 from tending.accounts.access import (
     caseload_for,
     clinician_required,
-    cover_membership,
     get_client_for_user,
 )
 from tending.accounts.models import ClientProfile
@@ -23,21 +22,20 @@ from tending.measures import fhir
 from tending.measures.definitions import Definition, get_definition, load_definitions
 from tending.measures.forms import (
     NEEDS_WORDING,
-    AcknowledgeForm,
     QuestionnaireForm,
     RequestForm,
     needs_wording_error,
 )
-from tending.measures.models import MeasureRequest, Response, RiskAlert
+from tending.measures.models import MeasureRequest, Response
 from tending.measures.reliable_change import ChangeError, classify_change
 from tending.measures.services import (
     NotAnswerableOnline,
-    acknowledge_alert,
     answerable_online,
     presentation_for,
     request_measure,
     submit_response,
 )
+from tending.safety.models import RiskEpisode
 
 
 def _definition_or_404(key: str) -> Definition:
@@ -100,7 +98,7 @@ def _measures_page(
     context = {
         "client": client,
         "measures": measures,
-        "alerts": RiskAlert.objects.filter(client=client, acknowledged_at=None),
+        "open_episode": RiskEpisode.objects.filter(client=client, closed_at=None).first(),
         "request_form": request_form,
         "waiting": waiting,
         "definitions": sorted(definitions.values(), key=lambda d: d.short_title),
@@ -183,60 +181,6 @@ def paper_entry(request: HttpRequest, client_id: UUID, measure_key: str) -> Http
     }
     status = 400 if form.errors else 200
     return render(request, "measures/paper_entry.html", context, status=status)
-
-
-def _alert_for(request: HttpRequest, alert_id: UUID) -> tuple[RiskAlert, bool]:
-    """Return the alert and whether it is seen as cover (escalated to this clinician), or 404."""
-    alerts = RiskAlert.objects.select_related("client", "response").filter(public_id=alert_id)
-    alert = alerts.filter(client__in=caseload_for(request)).first()
-    if alert is not None:
-        return alert, False
-    cover = cover_membership(request)
-    if cover is not None:
-        alert = alerts.filter(client__organisation_id=cover.organisation_id).first()
-        if alert is not None and alert.was_escalated_to(cover.user):
-            return alert, True
-    raise Http404
-
-
-@clinician_required
-def risk_alert_detail(request: HttpRequest, alert_id: UUID) -> HttpResponse:
-    alert, as_cover = _alert_for(request, alert_id)
-    record(
-        action="risk_alert.viewed",
-        request=request,
-        client=alert.client,
-        target=alert,
-        detail={"as_cover": True} if as_cover else None,
-    )
-    definition = get_definition(alert.measure_key)
-    presentation = presentation_for(definition, alert.client.organisation)
-    items = [
-        {
-            "number": entry["item"],
-            "text": presentation.items[entry["item"] - 1],
-            "answer": entry["answer"],
-            "label": None
-            if entry["answer"] is None
-            else presentation.labels[entry["answer"] - definition.scale.min],
-        }
-        for entry in alert.items
-    ]
-    form = AcknowledgeForm(request.POST if request.method == "POST" else None)
-    if request.method == "POST" and form.is_valid():
-        if acknowledge_alert(request=request, alert=alert, note=form.cleaned_data["note"]):
-            messages.success(request, "Alert acknowledged.")
-        if as_cover:  # the client's other pages are not theirs to open
-            return redirect(alert)
-        return redirect("client_measures", client_id=alert.client.public_id)
-    context = {
-        "alert": alert,
-        "definition": definition,
-        "items": items,
-        "form": form,
-        "as_cover": as_cover,
-    }
-    return render(request, "measures/risk_alert.html", context, status=400 if form.errors else 200)
 
 
 @clinician_required

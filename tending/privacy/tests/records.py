@@ -20,9 +20,10 @@ from tending.assignments.models import (
     ReminderPreference,
 )
 from tending.measures.definitions import get_definition
-from tending.measures.models import MeasureRequest, Response, RiskAlert
+from tending.measures.models import MeasureRequest, Response
 from tending.measures.services import submit_response
 from tending.practices.models import Practice
+from tending.safety.models import ContactDetails, RiskAnswer, RiskEpisode, SafetyPlan
 from tending.testing.formulation_records import (
     add_check_in,
     add_link,
@@ -85,8 +86,29 @@ def build_full_client(world: World, key: str = "erase") -> ClientProfile:
         source=Response.Source.CLIENT,
         measure_request=asked,
     )
-    RiskAlert.objects.filter(response=response).update(
-        acknowledgement=f"Called {text}", acknowledged_at=timezone.now(), acknowledged_by=clinician
+    answer = RiskAnswer.objects.get(response_id=response.public_id)
+    RiskEpisode.objects.filter(pk=answer.episode_id).update(
+        note=f"Called {text}",
+        actions=["phoned"],
+        closed_at=timezone.now(),
+        closed_by=clinician,
+    )
+    ContactDetails.objects.create(
+        client=client,
+        mobile="+447700900123",
+        emergency_name=f"Sam {text}",
+        emergency_phone="+447700900456",
+        updated_by=user,
+    )
+    plan = SafetyPlan.objects.create(client=client, version=1)
+    plan.versions.create(
+        number=1,
+        token=uuid.uuid4(),
+        author=user,
+        author_role="client",
+        author_name=client.name,
+        warning_signs=f"Warning signs {text}",
+        people_to_ask=f"My sister {text}",
     )
 
     add_version(client, user, "client", history=f"History {text}", self_relating=text)

@@ -118,8 +118,12 @@ def test_it_documents_every_key_of_the_export(world: World) -> None:
     def walk(value: object) -> None:
         if isinstance(value, dict):
             for key, inner in value.items():
-                # Answers and parts are keyed by item number or part name: values, not schema.
-                if key not in {"answers", "subscales", "snapshot", "attached_week"}:
+                # A response's answers and the parts are keyed by item number or part name:
+                # values, not schema. A risk episode's answers are a list of records: schema.
+                keyed_by_value = key in {"subscales", "snapshot", "attached_week"} or (
+                    key == "answers" and isinstance(inner, dict)
+                )
+                if not keyed_by_value:
                     walk(inner)
                 keys.add(key)
         elif isinstance(value, list):
@@ -128,4 +132,6 @@ def test_it_documents_every_key_of_the_export(world: World) -> None:
 
     walk(data)
     formulation_parts = set(data["formulation"]["versions"][0]["parts"])
-    assert keys - formulation_parts - documented == set()
+    plan_parts = set(data["safety_plan"]["versions"][0]["parts"])
+    assert data["risk_episodes"][0]["answers"]  # walked, so its keys are checked too
+    assert keys - formulation_parts - plan_parts - documented == set()

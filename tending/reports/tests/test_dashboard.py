@@ -13,9 +13,10 @@ from django.urls import reverse
 from tending.accounts.models import ClientProfile
 from tending.assignments.models import Assignment
 from tending.audit.models import AuditEvent
-from tending.measures.models import RiskAlert
 from tending.practices.models import Practice
 from tending.reports import dashboard
+from tending.safety.episodes import RiskItem, raise_risk
+from tending.safety.models import Priority, RiskEpisode
 from tending.testing.measure_records import answer_phq9
 from tending.testing.personas import make_client, sign_in
 from tending.testing.practice_records import make_log
@@ -85,7 +86,7 @@ def test_a_single_score_is_a_baseline_not_a_change(world, http, time_machine):
     assert "PHQ-9: baseline" in page.content.decode()
 
 
-def test_open_risk_alerts_come_first_in_every_order_and_on_the_first_page(
+def test_open_risk_episodes_come_first_in_every_order_and_on_the_first_page(
     world, http, time_machine
 ):
     time_machine.move_to(NOW)
@@ -93,14 +94,17 @@ def test_open_risk_alerts_come_first_in_every_order_and_on_the_first_page(
         make_client(world.org_a, world.clinician_a, f"aaa_{number:02d}")
     world.client_b.name = "Zed Last-in-the-alphabet"
     world.client_b.save()
-    answer_phq9(world)  # client_a: item 9 = 2, a high-priority alert
+    answer_phq9(world)  # client_a: item 9 = 2, a high-priority episode
     scored_response(world.client_b, NOW, 3)
-    RiskAlert.objects.create(
+    raise_risk(
+        request=None,
         client=world.client_b,
-        response=world.client_b.responses.get(),
+        response_id=world.client_b.responses.get().public_id,
         measure_key="phq9",
-        items=[{"item": 9, "answer": 1}],
-        priority=RiskAlert.Priority.STANDARD,
+        measure_title="PHQ-9",
+        items=[RiskItem(9, 1, "", "Several days")],
+        priority=Priority.STANDARD,
+        answered_at=NOW,
     )
     sign_in(http, world.clinician_a)
     for sort in dashboard.SORTS:
@@ -108,22 +112,29 @@ def test_open_risk_alerts_come_first_in_every_order_and_on_the_first_page(
         assert [row.name for row in rows[:2]] == [world.client_a.name, world.client_b.name], sort
         assert page.context["page"].paginator.num_pages == 2
     html = page.content.decode()
-    assert "High-priority risk alert" in html and "2 with an open risk alert" in html
+    assert "High-priority risk answer" in html and "2 with risk answers waiting" in html
 
 
-def test_acknowledging_an_alert_moves_the_client_back_into_order_at_once(world, http):
+def test_closing_an_episode_moves_the_client_back_into_order_at_once(world, http):
     answer_phq9(world)
+    answer_phq9(world)  # joins the open episode
     sign_in(http, world.clinician_a)
-    _, rows = _rows(http, sort="name")
+    page, rows = _rows(http, sort="name")
     assert rows[0].name == world.client_a.name and rows[0].high_alert
-    alert = RiskAlert.objects.get()
+    assert rows[0].alerts == 2  # both answers of the one open episode
+    assert "High-priority risk answer (2 answers)" in page.content.decode()
+    episode = RiskEpisode.objects.get()
     http.post(
-        reverse("risk_alert_detail", args=[alert.public_id]),
-        {"note": "Called; safe tonight."},
+        reverse("risk_episode_detail", args=[episode.public_id]),
+        {"actions": ["phoned"], "note": "Called; safe tonight.", "answers_seen": 2},
     )
-    assert RiskAlert.objects.get().acknowledged_at is not None
-    _, rows = _rows(http, sort="name")
+    assert RiskEpisode.objects.get().closed_at is not None
+    page, rows = _rows(http, sort="name")
     assert not any(row.alerts for row in rows)
+    # Closing is not reviewing the safety plan: the row still says it needs looking at.
+    row = next(row for row in rows if row.name == world.client_a.name)
+    assert row.plan_needs_review
+    assert "Safety plan not reviewed since the last risk answer" in page.content.decode()
 
 
 def test_homework_done_this_week_is_counted_and_open_windows_are_not_missed(
@@ -251,7 +262,8 @@ def test_the_banner_on_the_dashboard_lists_the_same_alerts_as_everywhere(world, 
         return html.split('class="alert-banner"')[1].split("</div>")[0]
 
     assert banner(board) == banner(caseload)
-    assert "1 risk alert waiting." in banner(board) and "(high)" in banner(board)
+    assert "1 client with answers waiting for you:" in banner(board)
+    assert f"{world.client_a.name} (high, 1 answer)" in banner(board)
 
 
 def test_subscale_questionnaires_show_on_the_dashboard_and_count_as_contact(
@@ -279,7 +291,7 @@ def test_homework_resting_for_safety_is_not_expected(world, http, time_machine):
     sign_in(http, world.clinician_a)
     _, rows = _rows(http)
     assert next(r for r in rows if r.name == world.client_a.name).expected == 3
-    answer_phq9(world)  # a risk alert: imagery practice rests until it is acknowledged
+    answer_phq9(world)  # a risk answer: imagery practice rests until the episode is closed
     _, rows = _rows(http)
     row = next(r for r in rows if r.name == world.client_a.name)
     assert (row.expected, row.done) == (0, 0)
@@ -303,12 +315,13 @@ def test_a_clinician_moved_to_another_organisation_sees_the_new_caseload_at_once
 
 
 def test_a_risk_answer_given_after_the_dashboard_was_cached_shows_at_once(world, http):
-    # Hazard H-015: a cached dashboard must never hide a new risk alert.
+    # Hazard H-015: a cached dashboard must never hide a new risk answer.
     world.client_a.name = "Zoe Last-in-the-alphabet"
     world.client_a.save()
     sign_in(http, world.clinician_a)
     before = http.get(reverse("dashboard"), {"sort": "name"})
-    assert "risk alert" not in before.content.decode().lower()
+    assert "risk answer" not in before.content.decode().lower()
+    assert "answers waiting" not in before.content.decode()
 
     answer_phq9(world)  # the client's own submission path: item 9 answered 2
 
@@ -316,7 +329,7 @@ def test_a_risk_answer_given_after_the_dashboard_was_cached_shows_at_once(world,
     html = after.content.decode()
     rows = after.context["page"].object_list
     assert rows[0].name == "Zoe Last-in-the-alphabet" and rows[0].high_alert
-    assert "1 risk alert waiting" in html
-    assert "High-priority risk alert" in html
+    assert "1 client with answers waiting for you:" in html
+    assert "High-priority risk answer" in html
     elsewhere = http.get(reverse("caseload"))
-    assert "1 risk alert waiting" in elsewhere.content.decode()
+    assert "1 client with answers waiting for you:" in elsewhere.content.decode()

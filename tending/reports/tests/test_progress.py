@@ -13,9 +13,9 @@ from django.urls import reverse
 from django.utils import timezone
 
 from tending.audit.models import AuditEvent
-from tending.measures.models import RiskAlert
 from tending.practices.models import Practice
 from tending.reports.progress import gather
+from tending.safety.models import RiskAnswer
 from tending.testing.measure_records import answer_phq9
 from tending.testing.personas import sign_in
 from tending.testing.practice_records import make_log
@@ -225,17 +225,27 @@ def test_questionnaires_scored_by_subscales_show_each_subscale(world, time_machi
 
 
 def test_the_risk_banner_on_a_progress_page_is_never_stale(world, http):
-    """The banner comes from a cache kept under the caseload's revision: a new alert shows on
-    the very next look, and an acknowledged one is gone from it."""
+    """The banner comes from a cache kept under the caseload's revision: a new risk answer
+    shows on the very next look, one joining the episode updates the count, and a closed
+    episode is gone from it."""
     sign_in(http, world.clinician_a)
     url = reverse("client_progress", args=[world.client_a.public_id])
-    assert b"risk alert waiting" not in http.get(url).content
-    assert b"risk alert waiting" not in http.get(url).content  # now from the cache
-    alert = RiskAlert.objects.get(response=answer_phq9(world))
-    assert b"1 risk alert waiting" in http.get(url).content
-    http.post(alert.get_absolute_url(), {"note": "Phoned; safety plan reviewed"})
-    assert b"risk alert waiting" not in http.get(url).content
-    # Another clinician's banner never shows this caseload's alerts.
+    assert b"answers waiting for you" not in http.get(url).content
+    assert b"answers waiting for you" not in http.get(url).content  # now from the cache
+    episode = RiskAnswer.objects.get(response_id=answer_phq9(world).public_id).episode
+    page = http.get(url).content.decode()
+    assert "1 client with answers waiting for you:" in page
+    assert f"{world.client_a.name} (high, 1 answer)" in page
+    answer_phq9(world)  # joins the open episode
+    assert f"{world.client_a.name} (high, 2 answers)" in http.get(url).content.decode()
+    http.post(
+        episode.get_absolute_url(),
+        {"actions": ["phoned", "plan_reviewed"], "note": "Phoned", "answers_seen": 2},
+    )
+    episode.refresh_from_db()
+    assert not episode.is_open
+    assert b"answers waiting for you" not in http.get(url).content
+    # Another clinician's banner never shows this caseload's risk answers.
     answer_phq9(world)
     other = sign_in(Client(), world.clinician_a2)
-    assert b"risk alert" not in other.get(reverse("dashboard")).content
+    assert b"answers waiting for you" not in other.get(reverse("dashboard")).content

@@ -1,7 +1,7 @@
 """Every write that changes what the dashboard, the progress page or the risk banner shows
 moves the revisions that key them, in the writer's own transaction; nothing relies on
 signals (which `QuerySet.update()` skips). A path missing from here, or a service that
-forgets its bump, would let a clinician read a stale dashboard or miss a risk alert.
+forgets its bump, would let a clinician read a stale dashboard or miss a risk answer.
 """
 
 from __future__ import annotations
@@ -21,13 +21,14 @@ from tending.accounts.admin import ClientProfileAdmin, MembershipAdmin
 from tending.accounts.models import ClientProfile, Membership, User
 from tending.accounts.services import accept_invitation, invite_client
 from tending.assignments.models import Assignment
-from tending.measures.models import Response, RiskAlert
-from tending.measures.services import acknowledge_alert
+from tending.measures.models import Response
 from tending.practices.models import Practice, PracticeLog
 from tending.practices.services import save_practice_log
 from tending.privacy.services import erase_client
 from tending.revisions.models import ClientRevision
 from tending.revisions.services import caseload_number
+from tending.safety.episodes import close_episode
+from tending.safety.models import RiskAnswer, RiskEpisode
 from tending.testing.measure_records import PHQ9_POSITIVE, answer_phq9, import_licensed_wording
 from tending.testing.personas import sign_in
 
@@ -61,13 +62,22 @@ def staff_request(user: User):
     return request
 
 
-def test_it_moves_when_a_client_answers_a_questionnaire_and_when_its_alert_is_acknowledged(world):
+def test_it_moves_when_a_client_answers_a_questionnaire_and_when_its_episode_is_closed(world):
     watch = Watch(world.client_a)
     response = answer_phq9(world, PHQ9_POSITIVE)
     assert watch.all_moved()
     watch = Watch(world.client_a)
-    alert = RiskAlert.objects.get(response=response)
-    assert acknowledge_alert(request=staff_request(world.clinician_a), alert=alert, note="Rang")
+    answer_phq9(world, PHQ9_POSITIVE | {9: 3})  # joins the open episode, raising its priority
+    assert watch.all_moved()
+    watch = Watch(world.client_a)
+    episode = RiskAnswer.objects.get(response_id=response.public_id).episode
+    assert close_episode(
+        request=staff_request(world.clinician_a),
+        episode=episode,
+        actions=["phoned"],
+        note="Rang",
+        answers_seen=2,
+    )
     assert watch.all_moved()
 
 
@@ -180,7 +190,8 @@ def test_it_moves_every_caseload_of_the_organisation_when_wording_is_imported(wo
 
 @pytest.mark.parametrize("signal", [post_save, post_delete])
 @pytest.mark.parametrize(
-    "model", [ClientProfile, Membership, Response, RiskAlert, PracticeLog, Assignment]
+    "model",
+    [ClientProfile, Membership, Response, RiskEpisode, RiskAnswer, PracticeLog, Assignment],
 )
 def test_no_cache_is_kept_fresh_by_signals(signal, model):
     """Revisions are moved by the services that write; a receiver would hide a missing bump."""

@@ -12,6 +12,7 @@ from django.urls import reverse
 from tending.assignments.models import Assignment
 from tending.audit.models import AuditEvent
 from tending.practices.models import Practice
+from tending.safety.models import RiskAnswer
 from tending.testing.measure_records import answer_phq9
 from tending.testing.personas import sign_in
 from tending.testing.session_records import make_session, session_form
@@ -164,12 +165,13 @@ def test_audit_rows_name_records_but_hold_no_clinical_text(world, clinician):
     assert "CANARY" not in str(list(events.values_list("detail", flat=True)))
 
 
-def test_open_risk_alerts_are_linked_from_the_form_and_the_note(world, clinician):
-    alert = answer_phq9(world).risk_alert
+def test_an_open_risk_episode_is_linked_from_the_form_and_the_note(world, clinician):
+    episode = RiskAnswer.objects.get(response_id=answer_phq9(world).public_id).episode
     page = clinician.get(create_url(world))
-    assert alert.get_absolute_url().encode() in page.content
+    assert episode.get_absolute_url().encode() in page.content
+    assert b"High-priority risk answers waiting since" in page.content
     session = make_session(world.client_a, on=date(2026, 11, 16))
-    assert alert.get_absolute_url().encode() in clinician.get(session.get_absolute_url()).content
+    assert episode.get_absolute_url().encode() in clinician.get(session.get_absolute_url()).content
 
 
 def test_an_author_deletes_a_draft(world, clinician):

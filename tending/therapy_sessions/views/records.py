@@ -18,9 +18,9 @@ from tending.accounts.models import ClientProfile, User
 from tending.assignments.models import Assignment
 from tending.assignments.schedules import local_today
 from tending.audit.services import record
-from tending.measures.models import RiskAlert
 from tending.practices import library
 from tending.practices.services import practices_for
+from tending.safety.episodes import open_episode_of
 from tending.therapy_sessions.forms import AddendumForm, SessionForm
 from tending.therapy_sessions.models import (
     LayerNote,
@@ -103,7 +103,7 @@ def _form_page(
         "form": form,
         "session": session,
         "current": current,
-        "open_alerts": list(RiskAlert.objects.filter(client=client, acknowledged_at=None)),
+        "open_episode": open_episode_of(client),
     }
     return render(request, "therapy_sessions/session_form.html", context, status=status)
 
@@ -240,7 +240,7 @@ def detail_context(request: HttpRequest, session: TherapySession) -> dict[str, A
         "practices": list(session.practices.order_by("layer", "title")),
         "homework": list(session.homework.select_related("practice")),
         "addenda": list(session.addenda.select_related("author")),
-        "open_alerts": list(RiskAlert.objects.filter(client=client, acknowledged_at=None)),
+        "open_episode": open_episode_of(client),
         "week": attached_week(session),
         "is_author": session.clinician_id == user.pk,
         "addendum_form": AddendumForm(initial={"token": uuid.uuid4()}),

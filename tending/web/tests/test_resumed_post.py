@@ -16,8 +16,9 @@ from django.test import Client
 from django.urls import reverse
 
 from tending.audit.models import AuditEvent
-from tending.measures.models import MeasureRequest, Response, RiskAlert
+from tending.measures.models import MeasureRequest, Response
 from tending.practices.models import Practice, PracticeLog
+from tending.safety.models import RiskAnswer, RiskEpisode
 from tending.testing.measure_records import PHQ9_POSITIVE
 from tending.testing.personas import PASSWORD, current_code, sign_in
 from tending.testing.session_records import session_form
@@ -85,8 +86,9 @@ def test_it_saves_a_phq9_with_a_risk_answer_sent_after_an_idle_sign_out(
 
     stored = Response.objects.get()
     assert stored.client == world.client_a and stored.answers["9"] == 2
-    alert = RiskAlert.objects.get(response=stored)
-    assert alert.priority == "high" and alert.items == [{"item": 9, "answer": 2}]
+    answer = RiskAnswer.objects.get(response_id=stored.public_id)
+    assert answer.priority == "high" and answer.episode.is_open
+    assert [(item["item"], item["answer"]) for item in answer.items] == [(9, 2)]
     assert landing.redirect_chain[-1][0] == stored.get_absolute_url()
     assert b"Thank you for telling us" in landing.content
     assert b"If you need help now" in landing.content
@@ -265,7 +267,8 @@ def test_it_stores_one_response_when_a_saved_questionnaire_is_sent_again(
     landing = http.get(sign_in_again(http, world.client_a.email)["Location"], follow=True)
 
     assert Response.objects.count() == 1
-    assert RiskAlert.objects.count() == 1
+    assert RiskAnswer.objects.count() == 1
+    assert RiskEpisode.objects.count() == 1
     assert landing.redirect_chain[-1][0] == first["Location"]
 
 

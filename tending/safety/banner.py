@@ -1,6 +1,6 @@
-"""The staff risk banner: a clinician's open risk alerts, on most staff pages.
+"""The staff risk banner: one line per client with an open risk episode, on most staff pages.
 
-Its query is the caseload rule (`accounts.access.on_caseload`) applied to open alerts,
+Its query is the caseload rule (`accounts.access.on_caseload`) applied to open episodes,
 compiled once (`fastsql.Precompiled`) because it runs on most staff pages; it fetches only
 what the banner shows, sorted here. Report pages take it from their revision-keyed caches
 instead (`reports.dashboard.cached_banner`).
@@ -13,26 +13,28 @@ from datetime import datetime
 from typing import Any
 from uuid import UUID
 
+from django.db.models import Count
 from django.http import HttpRequest
 from django.utils.functional import SimpleLazyObject
 
 from tending.accounts.access import on_caseload, staff_membership
 from tending.fastsql import Precompiled
-from tending.measures.models import RiskAlert
+from tending.safety.models import Priority, RiskEpisode
 from tending.web.paths import path_for
 
 
 @dataclass(frozen=True)
 class BannerAlert:
-    """What the staff banner shows of an open risk alert."""
+    """What the staff banner shows of a client's open risk episode: one line per client."""
 
     public_id: UUID
     priority: str
-    created_at: datetime
+    opened_at: datetime
     client_name: str
+    answers: int
 
     def get_absolute_url(self) -> str:
-        return path_for("risk_alert_detail", self.public_id)  # on every staff page
+        return path_for("risk_episode_detail", self.public_id)  # on every staff page
 
     @property
     def priority_label(self) -> str:
@@ -40,30 +42,34 @@ class BannerAlert:
 
 
 _OPEN_ALERTS: Precompiled[Any] = Precompiled(
-    lambda organisation, clinician: RiskAlert.objects.filter(
-        on_caseload(organisation, clinician, via="client__"), acknowledged_at=None
-    ).values_list("public_id", "priority", "created_at", "client__name"),
+    lambda organisation, clinician: (
+        RiskEpisode.objects.filter(
+            on_caseload(organisation, clinician, via="client__"), closed_at=None
+        )
+        .annotate(answer_count=Count("answers"))
+        .values_list("public_id", "priority", "opened_at", "client__name", "answer_count")
+    ),
     organisation=int,
     clinician=int,
 )
 
 
 def open_alerts_for(membership: Any) -> list[BannerAlert]:
-    """The open risk alerts of a clinician's own clients, high priority first, then oldest."""
+    """The open risk episodes of a clinician's own clients, high priority first, then oldest."""
     banner = [
-        BannerAlert(public_id, priority, created_at, name)
-        for public_id, priority, created_at, name in _OPEN_ALERTS.rows(
+        BannerAlert(*row)
+        for row in _OPEN_ALERTS.rows(
             organisation=membership.organisation_id, clinician=membership.user_id
         )
     ]
-    banner.sort(key=lambda alert: (alert.priority != RiskAlert.Priority.HIGH, alert.created_at))
+    banner.sort(key=lambda alert: (alert.priority != Priority.HIGH, alert.opened_at))
     return banner
 
 
-def measures_waiting(request: HttpRequest) -> dict[str, Any]:
-    """Give staff pages, lazily, the clinician's open risk alerts for the banner.
+def risk_banner(request: HttpRequest) -> dict[str, Any]:
+    """Give staff pages, lazily, the clinician's open risk episodes for the banner.
 
-    A view that already knows the alerts (the report pages, from their revision-keyed
+    A view that already knows them (the report pages, from their revision-keyed
     caches) puts `open_risk_alerts` in its own context, which wins over this one.
     """
 

@@ -1,4 +1,8 @@
-"""Risk alerts nobody acknowledges are escalated to the organisation's cover clinicians (H-002)."""
+"""Risk episodes nobody closes are escalated to the organisation's cover clinicians (H-002).
+
+Escalation is per open episode and happens once: answers that join the episode later do not
+send it again; after it is closed, a new answer opens a new episode with its own clock.
+"""
 
 from __future__ import annotations
 
@@ -22,24 +26,39 @@ from django.utils import timezone
 
 from tending.accounts.models import Membership
 from tending.audit.models import AuditEvent
-from tending.measures.models import RiskAlert
-from tending.measures.services import escalate_waiting_alerts
+from tending.measures.tests.test_responses_and_risk import answers_form, ask
+from tending.safety.episodes import escalate_waiting_episodes
+from tending.safety.models import RiskAnswer, RiskEpisode
 from tending.testing.measure_records import PHQ9_POSITIVE, answer_phq9
 from tending.testing.personas import make_staff, sign_in
-
-from .test_responses_and_risk import answers_form, ask
 
 CLIENT_NAME = "CANARY-client_a"
 
 
 @pytest.fixture
-def waiting(world, django_capture_on_commit_callbacks) -> RiskAlert:
-    """An open alert for client A whose clinician was e-mailed; clinician A2 is named as cover."""
+def waiting(world, django_capture_on_commit_callbacks) -> RiskEpisode:
+    """An open episode for client A whose clinician was e-mailed; clinician A2 is named as
+    cover."""
     world.org_a.cover_clinicians.set([world.clinician_a2])
     with django_capture_on_commit_callbacks(execute=True):
-        alert = RiskAlert.objects.get(response=answer_phq9(world))
+        episode = episode_of(answer_phq9(world))
     mail.outbox.clear()  # the clinician's own notification
-    return alert
+    return episode
+
+
+def episode_of(response) -> RiskEpisode:
+    return RiskAnswer.objects.get(response_id=response.public_id).episode
+
+
+def close(http, episode: RiskEpisode, note: str = "Phoned; safety plan reviewed"):
+    return http.post(
+        episode.get_absolute_url(),
+        {
+            "actions": ["phoned", "plan_reviewed"],
+            "note": note,
+            "answers_seen": episode.answers.count(),
+        },
+    )
 
 
 def escalations() -> list[list[str]]:
@@ -47,9 +66,9 @@ def escalations() -> list[list[str]]:
     return [m.to for m in mail.outbox if "a colleague's alert" in m.subject]
 
 
-def run_at(alert: RiskAlert, hours: float) -> None:
-    """Run the cron command as if `hours` had passed since the alert was raised."""
-    with time_machine.travel(alert.created_at + timedelta(hours=hours), tick=False):
+def run_at(episode: RiskEpisode, hours: float) -> None:
+    """Run the cron command as if `hours` had passed since the episode was opened."""
+    with time_machine.travel(episode.opened_at + timedelta(hours=hours), tick=False):
         call_command("send_risk_notifications", stdout=io.StringIO())
 
 
@@ -69,7 +88,7 @@ def test_it_tells_the_cover_clinician_once_without_clinical_content(world, waiti
     waiting.refresh_from_db()
     assert waiting.escalated_at is not None
     assert list(waiting.escalated_people()) == [world.clinician_a2]
-    event = AuditEvent.objects.get(action="risk_alert.escalated")
+    event = AuditEvent.objects.get(action="risk_episode.escalated")
     assert event.client_id == world.client_a.public_id
     assert event.detail["to"] == [str(world.clinician_a2.public_id)]
     assert "CANARY" not in str(event.detail)
@@ -77,7 +96,7 @@ def test_it_tells_the_cover_clinician_once_without_clinical_content(world, waiti
     run_at(waiting, 26)
     run_at(waiting, 72)
     assert len(mail.outbox) == 1
-    assert AuditEvent.objects.filter(action="risk_alert.escalated").count() == 1
+    assert AuditEvent.objects.filter(action="risk_episode.escalated").count() == 1
 
 
 def test_it_tells_every_named_cover_clinician(world, waiting):
@@ -90,16 +109,16 @@ def test_it_tells_every_named_cover_clinician(world, waiting):
     assert set(waiting.escalated_people()) == {world.clinician_a2, third}
 
 
-def test_an_acknowledged_alert_is_not_escalated(world, waiting, http):
+def test_a_closed_episode_is_not_escalated(world, waiting, http):
     sign_in(http, world.clinician_a)
-    http.post(waiting.get_absolute_url(), {"note": "Phoned; safety plan reviewed"})
+    assert close(http, waiting).status_code == 302
     run_at(waiting, 25)
     assert mail.outbox == []
     waiting.refresh_from_db()
     assert waiting.escalated_at is None
 
 
-def test_an_alert_younger_than_the_chosen_hours_waits(world, waiting):
+def test_an_episode_younger_than_the_chosen_hours_waits(world, waiting):
     world.org_a.escalation_hours = 6
     world.org_a.save()
     run_at(waiting, 5.9)
@@ -120,7 +139,7 @@ class OverlappingRunBackend(EmailBackend):
     escalated_by_second_run: ClassVar[list[int]] = []
 
     def send_messages(self, messages: Sequence[EmailMessage]) -> int:
-        self.escalated_by_second_run.append(escalate_waiting_alerts(timezone.now()))
+        self.escalated_by_second_run.append(escalate_waiting_episodes(timezone.now()))
         return super().send_messages(messages)
 
 
@@ -128,12 +147,12 @@ def test_a_run_that_starts_while_another_is_sending_sends_nothing(world, waiting
     settings.EMAIL_BACKEND = f"{__name__}.OverlappingRunBackend"
     OverlappingRunBackend.escalated_by_second_run.clear()
     run_at(waiting, 25)
-    # The second run found the alert claimed and sent nothing.
+    # The second run found the episode claimed and sent nothing.
     assert OverlappingRunBackend.escalated_by_second_run == [0]
     assert len(mail.outbox) == 1
 
 
-def test_a_failing_mail_server_leaves_the_alert_for_the_next_run(world, waiting, settings):
+def test_a_failing_mail_server_leaves_the_episode_for_the_next_run(world, waiting, settings):
     with socket.socket() as unused:  # a port with no mail server behind it
         unused.bind(("127.0.0.1", 0))
         port = unused.getsockname()[1]
@@ -143,7 +162,7 @@ def test_a_failing_mail_server_leaves_the_alert_for_the_next_run(world, waiting,
     waiting.refresh_from_db()
     assert waiting.escalated_at is None
     assert waiting.escalated_to == []
-    assert not AuditEvent.objects.filter(action="risk_alert.escalated").exists()
+    assert not AuditEvent.objects.filter(action="risk_episode.escalated").exists()
 
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
     run_at(waiting, 25.1)
@@ -151,9 +170,9 @@ def test_a_failing_mail_server_leaves_the_alert_for_the_next_run(world, waiting,
 
 
 def test_a_claim_left_by_a_run_that_died_is_taken_over(world, waiting):
-    # A run claimed the alert and was killed before its e-mail went out.
-    RiskAlert.objects.filter(pk=waiting.pk).update(
-        escalated_at=waiting.created_at + timedelta(hours=25)
+    # A run claimed the episode and was killed before its e-mail went out.
+    RiskEpisode.objects.filter(pk=waiting.pk).update(
+        escalated_at=waiting.opened_at + timedelta(hours=25)
     )
     run_at(waiting, 25.1)
     assert mail.outbox == []  # it may still be sending
@@ -169,7 +188,10 @@ def test_an_inactive_member_is_never_told(world, waiting):
     run_at(waiting, 25)
     assert [m.to for m in mail.outbox] == [[world.clinician_a2.email]]
 
-    other = RiskAlert.objects.get(response=answer_phq9(world, PHQ9_POSITIVE | {9: 1}))
+    # Closed, so the next answer opens a new episode with its own clock.
+    close(sign_in(Client(), world.clinician_a), waiting)
+    other = episode_of(answer_phq9(world, PHQ9_POSITIVE | {9: 1}))
+    assert other != waiting
     world.clinician_a2.is_active = False
     world.clinician_a2.save()
     run_at(other, 25)
@@ -184,7 +206,7 @@ def test_the_clients_own_clinician_is_not_told_again_as_cover(world, waiting):
     assert mail.outbox == []
 
 
-def test_the_cover_clinician_can_open_and_acknowledge_the_escalated_alert(world, waiting, http):
+def test_the_cover_clinician_can_open_and_close_the_escalated_episode(world, waiting, http):
     sign_in(http, world.clinician_a2)
     assert http.get(waiting.get_absolute_url()).status_code == 404  # not escalated yet
     run_at(waiting, 25)
@@ -193,26 +215,76 @@ def test_the_cover_clinician_can_open_and_acknowledge_the_escalated_alert(world,
     assert page.status_code == 200
     content = page.content.decode()
     assert "Answer: <strong>2 (More than half the days)</strong>" in content
-    assert "you can open this alert only" in content
-    assert "Escalated on" in content and world.clinician_a2.name in content
+    assert "names you as cover" in content and "not the rest of their record" in content
+    assert "Passed to cover on" in content and world.clinician_a2.name in content
     assert reverse("client_measures", args=[world.client_a.public_id]) not in content
-    viewed = AuditEvent.objects.get(action="risk_alert.viewed")
+    assert world.client_a.get_absolute_url() not in content
+    viewed = AuditEvent.objects.get(action="risk_episode.viewed")
     assert viewed.actor_id == world.clinician_a2.public_id and viewed.detail == {"as_cover": True}
 
-    done = http.post(waiting.get_absolute_url(), {"note": "Covering: phoned the client"})
+    done = close(http, waiting, note="Covering: phoned the client")
     assert done["Location"] == waiting.get_absolute_url()
     waiting.refresh_from_db()
-    assert waiting.acknowledged_by == world.clinician_a2
-    assert "Acknowledged by" in http.get(waiting.get_absolute_url()).content.decode()
+    assert waiting.closed_by == world.clinician_a2
+    assert waiting.actions == ["phoned", "plan_reviewed"]
+    closed = http.get(waiting.get_absolute_url()).content.decode()
+    assert f"Closed by {world.clinician_a2.name}" in closed
     # The rest of the client's record stays closed to cover.
     client_page = reverse("client_measures", args=[world.client_a.public_id])
     assert http.get(client_page).status_code == 404
 
     own = sign_in(Client(), world.clinician_a).get(waiting.get_absolute_url()).content.decode()
-    assert "Escalated on" in own and world.clinician_a2.name in own
+    assert "Passed to cover on" in own and world.clinician_a2.name in own
+    assert "Covering: phoned the client" in own
 
 
-def test_nobody_else_can_open_an_escalated_alert(world, waiting):
+def test_answers_joining_an_escalated_episode_do_not_escalate_it_again(
+    world, waiting, django_capture_on_commit_callbacks
+):
+    run_at(waiting, 25)
+    assert escalations() == [[world.clinician_a2.email]]
+    later = waiting.opened_at + timedelta(hours=26)
+    with (
+        time_machine.travel(later, tick=False),
+        django_capture_on_commit_callbacks(execute=True),
+    ):
+        joined = episode_of(answer_phq9(world, PHQ9_POSITIVE | {9: 3}))
+    assert joined == waiting
+    # The clinician is told of the new answer; cover is not told a second time.
+    assert mail.outbox[-1].to == [world.clinician_a.email]
+    run_at(waiting, 27)
+    run_at(waiting, 60)
+    assert escalations() == [[world.clinician_a2.email]]
+    assert AuditEvent.objects.filter(action="risk_episode.escalated").count() == 1
+
+
+def test_answers_joining_an_open_episode_do_not_restart_its_clock(
+    world, waiting, django_capture_on_commit_callbacks
+):
+    later = waiting.opened_at + timedelta(hours=20)
+    with (
+        time_machine.travel(later, tick=False),
+        django_capture_on_commit_callbacks(execute=True),
+    ):
+        assert episode_of(answer_phq9(world)) == waiting
+    run_at(waiting, 24)
+    assert escalations() == [[world.clinician_a2.email]]  # 24 hours after the first answer
+
+
+def test_a_new_episode_after_closing_is_escalated_on_its_own(world, waiting, http):
+    run_at(waiting, 25)
+    sign_in(http, world.clinician_a)
+    assert close(http, waiting).status_code == 302
+    later = episode_of(answer_phq9(world))
+    assert later != waiting
+    run_at(later, 23)
+    assert escalations() == [[world.clinician_a2.email]]
+    run_at(later, 24)
+    assert escalations() == [[world.clinician_a2.email]] * 2
+    assert AuditEvent.objects.filter(action="risk_episode.escalated").count() == 2
+
+
+def test_nobody_else_can_open_an_escalated_episode(world, waiting):
     third = make_staff(world.org_a, Membership.Role.CLINICIAN, "clinician_a3")
     run_at(waiting, 25)
     for person in (third, world.clinician_b, world.admin_a):
@@ -259,7 +331,7 @@ def test_the_help_page_says_when_the_answer_is_seen_after_a_risk_answer(world, h
 )
 def test_two_runs_at_the_same_moment_send_once(committed, world):
     world.org_a.cover_clinicians.set([world.clinician_a2])
-    alert = RiskAlert.objects.get(response=answer_phq9(world))
+    episode = episode_of(answer_phq9(world))
     mail.outbox.clear()
     start = threading.Barrier(4)
     results: list[int] = []
@@ -267,7 +339,7 @@ def test_two_runs_at_the_same_moment_send_once(committed, world):
     def run() -> None:
         try:
             start.wait()
-            results.append(escalate_waiting_alerts(alert.created_at + timedelta(hours=25)))
+            results.append(escalate_waiting_episodes(episode.opened_at + timedelta(hours=25)))
         finally:
             connection.close()
 
