@@ -16,7 +16,7 @@ from tending.formulation.models import CirclesCheckIn, Formulation
 from tending.journal.models import JournalEntry, shared_with_clinician
 from tending.measures.models import MeasureRequest, Response
 from tending.practices.models import PracticeLog
-from tending.safety.models import RiskEpisode, SafetyPlan
+from tending.safety.models import ContactDetails, RiskEpisode, SafetyPlan
 from tending.therapy_sessions.models import SessionHomework, SessionPractice, TherapySession
 from tending.understanding.models import ModuleProgress
 
@@ -181,6 +181,22 @@ def _risk_episodes(client: ClientProfile) -> list[dict[str, Any]]:
         ]
         episodes.append(row)
     return episodes
+
+
+def _contact_details(client: ClientProfile) -> dict[str, Any] | None:
+    details = ContactDetails.objects.filter(client=client).first()
+    if details is None:
+        return None
+    return _pick(
+        details,
+        "mobile",
+        "other_phone",
+        "preferred_times",
+        "emergency_name",
+        "emergency_relationship",
+        "emergency_phone",
+        "updated_at",
+    )
 
 
 def _safety_plan(client: ClientProfile) -> dict[str, Any] | None:
@@ -401,6 +417,7 @@ def build_export(client: ClientProfile, *, include_private: bool) -> dict[str, A
         "assignments": _assignments(client),
         "measure_requests": requests,
         "responses": responses,
+        "contact_details": _contact_details(client),
         "risk_episodes": _risk_episodes(client),
         "safety_plan": _safety_plan(client),
         "formulation": _formulation(client),

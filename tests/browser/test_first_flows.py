@@ -21,10 +21,10 @@ def test_a_clinician_invites_a_client_who_accepts_and_signs_in(
     clinician.wait_for_url("**/dashboard/")
     assert clinician.get_by_role("heading", name="Your caseload at a glance").is_visible()
     assert clinician.get_by_role("link", name="Sam Rivers", exact=True).is_visible()
-    # The demo's open risk alert (Chris Doyle's latest PHQ-9) heads the table.
+    # The demo's open risk episode (Chris Doyle's latest PHQ-9) heads the table.
     first_row = clinician.get_by_role("region", name="Caseload dashboard").get_by_role("row").nth(1)
     assert first_row.get_by_role("rowheader").text_content().startswith("Chris Doyle")
-    assert "Risk alert" in first_row.text_content()
+    assert "Risk answer" in first_row.text_content()
     check(clinician)
     clinician.get_by_role("link", name="What the columns mean").click()
     assert clinician.get_by_role("heading", name="What the CSV columns mean").is_visible()

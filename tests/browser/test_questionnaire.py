@@ -36,14 +36,18 @@ def test_a_positive_item_9_brings_help_to_the_client_and_an_alert_to_the_clinici
     check(client)
 
     clinician.reload()
-    banner = clinician.get_by_role("alert").filter(has_text="risk alert waiting").first
+    banner = clinician.get_by_role("alert").filter(has_text="risk answers waiting").first
     assert banner.is_visible()
-    banner.get_by_role("link", name="Casey Young (high)").click()
+    banner.get_by_role("link", name="Casey Young (high, 1 answer)").click()
     assert clinician.get_by_text("Answer: 2 (More than half the days)").is_visible()
     check(clinician)
-    clinician.get_by_label("What you did or will do").fill("Phoned Casey; safety plan reviewed.")
-    clinician.get_by_role("button", name="Acknowledge").click()
-    assert clinician.get_by_text("Alert acknowledged.").is_visible()
+    clinician.get_by_label("Phoned the client").check()
+    clinician.get_by_label("Note").fill("Phoned Casey; agreed to talk on Friday.")
+    clinician.get_by_role("button", name="Save and close").click()
+    assert clinician.get_by_text("The episode for Casey Young is closed.").is_visible()
+    assert clinician.get_by_role("alert").filter(has_text="risk answers waiting").count() == 0
+    clinician.get_by_role("link", name="Back to Casey Young").click()
+    clinician.get_by_role("link", name="Questionnaires and change").click()
     newest = clinician.get_by_role("region", name="PHQ-9 responses").get_by_role("row").nth(1)
     assert newest.get_by_role("cell").first.text_content() == "11"  # 1+2+1+1+0+1+2+1+2
     check(clinician)

@@ -62,10 +62,9 @@ def test_a_clinician_sees_risk_first_then_reads_progress_and_downloads_it(
     # Header, then the risk answer first even though Z sorts last, then "deteriorated" first.
     assert rows.nth(1).get_by_role("rowheader").text_content().startswith("Zoe Alerted")
     assert "Risk answer" in rows.nth(1).text_content()
-    banner = page.get_by_role("alert").filter(has_text="with answers waiting for you")
-    assert "1 client with answers waiting for you: Zoe Alerted (standard, 1 answer)" in " ".join(
-        banner.text_content().split()
-    )
+    banner = page.get_by_role("alert").filter(has_text="with risk answers waiting for you")
+    words = " ".join(banner.text_content().split())
+    assert "1 client with risk answers waiting for you: Zoe Alerted (standard, 1 answer)" in words
     assert rows.nth(2).get_by_role("rowheader").text_content() == "Ben Worsening"
     assert "PHQ-9: deteriorated" in rows.nth(2).text_content()
     assert "PHQ-9: recovered" in rows.nth(3).text_content()

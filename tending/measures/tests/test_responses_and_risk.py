@@ -133,7 +133,7 @@ def test_the_clinician_is_emailed_without_clinical_content_and_sees_the_answer_f
 
     sign_in(http, world.clinician_a)
     home = http.get(reverse("caseload")).content.decode()
-    assert "1 client with answers waiting for you:" in home
+    assert "1 client with risk answers waiting for you:" in home
     assert f"{world.client_a.name} (high, 1 answer)" in home
     assert episode.get_absolute_url() in home
     other = sign_in(Client(), world.clinician_a2)
@@ -258,7 +258,7 @@ def test_high_priority_episodes_are_listed_first_in_the_banner(world, http):
     assert [a.priority for a in alerts] == ["high", "standard", "standard"]
     assert [a.answers for a in alerts] == [4, 1, 1]
     banner = page.content.decode().split('class="alert-banner"')[1].split("</div>")[0]
-    assert "3 clients with answers waiting for you:" in banner
+    assert "3 clients with risk answers waiting for you:" in banner
     assert banner.count(world.client_a.name) == 1  # one line per client, however many answers
     assert f"{world.client_a.name} (high, 4 answers)" in banner
     assert banner.index("(high,") < banner.index(standard[0].name) < banner.index(standard[1].name)

@@ -262,7 +262,7 @@ def test_the_banner_on_the_dashboard_lists_the_same_alerts_as_everywhere(world, 
         return html.split('class="alert-banner"')[1].split("</div>")[0]
 
     assert banner(board) == banner(caseload)
-    assert "1 client with answers waiting for you:" in banner(board)
+    assert "1 client with risk answers waiting for you:" in banner(board)
     assert f"{world.client_a.name} (high, 1 answer)" in banner(board)
 
 
@@ -329,7 +329,7 @@ def test_a_risk_answer_given_after_the_dashboard_was_cached_shows_at_once(world,
     html = after.content.decode()
     rows = after.context["page"].object_list
     assert rows[0].name == "Zoe Last-in-the-alphabet" and rows[0].high_alert
-    assert "1 client with answers waiting for you:" in html
+    assert "1 client with risk answers waiting for you:" in html
     assert "High-priority risk answer" in html
     elsewhere = http.get(reverse("caseload"))
-    assert "1 client with answers waiting for you:" in elsewhere.content.decode()
+    assert "1 client with risk answers waiting for you:" in elsewhere.content.decode()

@@ -234,7 +234,7 @@ def test_the_risk_banner_on_a_progress_page_is_never_stale(world, http):
     assert b"answers waiting for you" not in http.get(url).content  # now from the cache
     episode = RiskAnswer.objects.get(response_id=answer_phq9(world).public_id).episode
     page = http.get(url).content.decode()
-    assert "1 client with answers waiting for you:" in page
+    assert "1 client with risk answers waiting for you:" in page
     assert f"{world.client_a.name} (high, 1 answer)" in page
     answer_phq9(world)  # joins the open episode
     assert f"{world.client_a.name} (high, 2 answers)" in http.get(url).content.decode()

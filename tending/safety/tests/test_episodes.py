@@ -57,7 +57,7 @@ def test_three_answers_make_one_episode_one_banner_line_and_three_emails(
     ]
     assert banner.count(world.client_a.name) == 1
     assert "high, 3 answers" in banner
-    assert "1 client with answers waiting" in banner
+    assert "1 client with risk answers waiting" in banner
 
 
 def test_every_answer_is_on_the_episode_page_with_its_time_measure_and_item(

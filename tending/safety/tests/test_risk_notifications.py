@@ -82,7 +82,7 @@ def test_it_keeps_the_answer_when_the_mail_server_is_down_and_the_command_sends_
     clinician = sign_in(Client(), world.clinician_a)
     for page in ("caseload", "dashboard"):
         body = clinician.get(reverse(page)).content.decode()
-        assert "1 client with answers waiting for you:" in body, page
+        assert "1 client with risk answers waiting for you:" in body, page
         assert f"{world.client_a.name} (high, 1 answer)" in body, page
         assert episode.get_absolute_url() in body, page
     measures = clinician.get(reverse("client_measures", args=[world.client_a.public_id]))
