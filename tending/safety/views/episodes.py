@@ -15,6 +15,7 @@ from tending.safety.access import episode_for
 from tending.safety.episodes import NewAnswerArrived, close_episode
 from tending.safety.forms_episodes import CloseEpisodeForm
 from tending.safety.models import ContactDetails, RiskAnswer, RiskEpisode, SafetyPlan
+from tending.safety.review import needs_review
 
 
 @clinician_required
@@ -63,7 +64,6 @@ def risk_episode_detail(request: HttpRequest, episode_id: UUID) -> HttpResponse:
     # open: then it is theirs to handle (see tending/safety/access.py).
     sees_safety_details = not as_cover or episode.is_open
     plan = SafetyPlan.objects.filter(client=client).first() if sees_safety_details else None
-    last_answer_at = answers[-1].answered_at if answers else None
     context = {
         "episode": episode,
         "client": client,
@@ -76,10 +76,7 @@ def risk_episode_detail(request: HttpRequest, episode_id: UUID) -> HttpResponse:
         ),
         "plan": plan,
         "plan_version": plan.versions.first() if plan and plan.version else None,
-        "plan_needs_review": bool(
-            last_answer_at
-            and (plan is None or plan.reviewed_at is None or plan.reviewed_at < last_answer_at)
-        ),
+        "plan_needs_review": sees_safety_details and needs_review(client),
         "earlier": (
             []
             if as_cover
