@@ -11,7 +11,7 @@ from tending.safety.plan_parts import PART_MAX_LENGTH, PLAN_PARTS
 
 TOO_LONG = (
     "This part has %(show_value)d characters, and a part can hold %(limit_value)d. Please "
-    "shorten it a little: everything you wrote is still in the box, and nothing was saved yet."
+    "shorten it a little; everything you wrote is still in the box."
 )
 
 

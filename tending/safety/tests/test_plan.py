@@ -68,7 +68,7 @@ def test_it_keeps_every_version_with_who_wrote_it_and_what_changed(world, mine, 
     assert "Written: Signs that a hard time is starting." in history
     # An earlier version can be read, and says it is one.
     earlier = mine.get(reverse("my_safety_plan"), {"version": "1"}).content.decode()
-    assert "This is an earlier version" in earlier
+    assert "This is version 1, an earlier one." in earlier
     assert "Ring Ciara" not in earlier
 
 
@@ -242,7 +242,7 @@ def test_the_pdf_is_one_page_with_the_plans_words(world, mine, theirs):
         assert len(reader.pages) == 1
         for words in ("safety plan", "Lying awake", "020 7946 0018", "What helps me feel safe"):
             assert words in text
-        assert "Step 3" not in text  # empty parts are left out
+        assert "Making my surroundings safer" not in text  # empty parts are left out
     downloads = AuditEvent.objects.filter(action="safety_plan.pdf_downloaded")
     assert downloads.count() == 2
 
