@@ -486,11 +486,13 @@ def extras(world, settings, tmp_path) -> dict[str, object]:
 
 def _safety_plan(world: World) -> SafetyPlan:
     """Client A's safety plan, written by client A; their clinician reads it too."""
+    author = world.client_a.user
+    assert author is not None
     plan = SafetyPlan.objects.create(client=world.client_a, version=1)
     plan.versions.create(
         number=1,
         token=uuid.uuid4(),
-        author=world.client_a.user,
+        author=author,
         author_role="client",
         author_name="Client A",
         people_to_ask="My sister CANARY-safety_plan_a 020 7946 0018",
