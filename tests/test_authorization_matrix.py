@@ -9,6 +9,7 @@ of a record outside what the persona may see.
 from __future__ import annotations
 
 import re
+import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
@@ -24,7 +25,7 @@ from tending.formulation.models import CirclesCheckIn, FormulationLink, Formulat
 from tending.journal.models import EntryPart, JournalEntry, Reply
 from tending.measures.models import MeasureRequest, Response
 from tending.practices.models import Practice, PracticeLog, PracticeRecording
-from tending.safety.models import RiskAnswer, RiskEpisode
+from tending.safety.models import RiskAnswer, RiskEpisode, SafetyPlan, SafetyPlanVersion
 from tending.testing.formulation_records import formulation_records
 from tending.testing.journal_records import journal_records
 from tending.testing.measure_records import measure_records
@@ -87,6 +88,7 @@ VISIBLE = {
         "journal_letter",
         "formulation_a",
         "circles_a",
+        "safety_plan_a",
     },
     "client_b": {"client_b", "org_a", "practice_a"},
     # A clinician reads a client's practice note only when the client shared it.
@@ -107,9 +109,10 @@ VISIBLE = {
         "addendum_a",
         "reflection_a",
         "own_practice_a",
-        # The formulation and three circles are shared between client and clinician.
+        # The formulation, three circles and safety plan are shared between client and clinician.
         "formulation_a",
         "circles_a",
+        "safety_plan_a",
     },
     "clinician_a2": {
         "clinician_a2",
@@ -337,6 +340,16 @@ RULES: dict[str, Rule] = {
     "shared_journal_entry": Rule(target="journal_entry", owner=_reads_shared_entry),
     "journal_reply": Rule(method="POST", target="journal_entry", owner=_reads_shared_entry),
     # Data-subject rights: a client's own copy, their clinician's copy, erasure by the admin.
+    # The safety plan: the client's own, and their primary clinician's; never an admin's.
+    "my_safety_plan": Rule(allowed=frozenset({"client_a", "client_b"})),
+    "my_safety_plan_edit": Rule(allowed=frozenset({"client_a", "client_b"})),
+    "my_safety_plan_history": Rule(allowed=frozenset({"client_a", "client_b"})),
+    "my_safety_plan_pdf": Rule(allowed=frozenset({"client_a", "client_b"})),
+    "client_safety_plan": Rule(target="client", owner=_clinician_of),
+    "client_safety_plan_edit": Rule(target="client", owner=_clinician_of),
+    "client_safety_plan_history": Rule(target="client", owner=_clinician_of),
+    "client_safety_plan_pdf": Rule(target="client", owner=_clinician_of),
+    "client_safety_plan_reviewed": Rule(method="POST", target="client", owner=_clinician_of),
     "privacy_export_own": Rule(allowed=frozenset({"client_a", "client_b"})),
     "privacy_export_client": Rule(target="client", owner=_clinician_of),
     "privacy_erase_start": Rule(allowed=frozenset({"admin_a"})),
@@ -398,6 +411,8 @@ def _snapshot() -> tuple[object, ...]:
         list(RiskAnswer.objects.values_list("pk").order_by("pk")),
         list(Assignment.objects.values_list("pk", "version", "status").order_by("pk")),
         list(FormulationVersion.objects.values_list("pk", "number").order_by("pk")),
+        list(SafetyPlan.objects.values_list("pk", "version", "reviewed_at").order_by("pk")),
+        list(SafetyPlanVersion.objects.values_list("pk", "number").order_by("pk")),
         list(FormulationLink.objects.values_list("pk", "part").order_by("pk")),
         list(CirclesCheckIn.objects.values_list("pk", "token").order_by("pk")),
         list(TherapySession.objects.values_list("pk", "version", "signed_at").order_by("pk")),
@@ -456,6 +471,7 @@ def extras(world, settings, tmp_path) -> dict[str, object]:
         **session_records(world),
         **journal_records(world),
         **formulation_records(world),
+        "safety_plan_a": _safety_plan(world),
         "assignment_a": Assignment.objects.create(
             client=world.client_a,
             kind="measure",
@@ -466,6 +482,22 @@ def extras(world, settings, tmp_path) -> dict[str, object]:
             instructions="Note CANARY-homework_a",  # between client A and clinician A only
         ),
     }
+
+
+def _safety_plan(world: World) -> SafetyPlan:
+    """Client A's safety plan, written by client A; their clinician reads it too."""
+    author = world.client_a.user
+    assert author is not None
+    plan = SafetyPlan.objects.create(client=world.client_a, version=1)
+    plan.versions.create(
+        number=1,
+        token=uuid.uuid4(),
+        author=author,
+        author_role="client",
+        author_name="Client A",
+        people_to_ask="My sister CANARY-safety_plan_a 020 7946 0018",
+    )
+    return plan
 
 
 def _target_id(world: World, extras: dict[str, object], kind: str, name: str) -> str:

@@ -635,8 +635,10 @@ REACHED = {
         "questionnaire_take",
         "practice_detail",
         "account_settings",
+        "my_safety_plan",
+        "my_safety_plan_history",
     },
-    "client_b": {"today", "journal", "journal_entry", "my_formulation"},
+    "client_b": {"today", "journal", "journal_entry", "my_formulation", "my_safety_plan"},
     "clinician_a": {
         "caseload",
         "client_detail",
@@ -649,6 +651,8 @@ REACHED = {
         "client_csv",
         "caseload_csv",
         "client_formulation",
+        "client_safety_plan",
+        "client_safety_plan_pdf",
         "client_circles",
         "client_measures",
         "response_fhir",
@@ -686,9 +690,8 @@ def test_it_shows_each_persona_only_their_own_canaries(canaries, persona):
     seen = set().union(*(visit.canaries for visit in crawl.visits.values()))
     # A client may see their clinician's name, but no page has to show it.
     optional = {f"alert_{key}" for key in CLIENTS if key not in ACKNOWLEDGED}  # no note yet
-    # No page shows a safety plan's words yet, and a client's own contact details only on
-    # their clinician's risk episode page: the pages that show both come with their routes.
-    optional |= {f"safety_plan_{key}" for key in CLIENTS}
+    # A client's own contact details are shown only on their clinician's risk episode page:
+    # the pages that show them come with their routes.
     if persona in CLIENTS:
         optional.add(_persona_key(world, getattr(world, persona).primary_clinician))
         optional.add(f"contact_{persona}")

@@ -35,7 +35,7 @@ def _server_error(world, monkeypatch):
     def broken(*args, **kwargs):
         raise RuntimeError("a bug")
 
-    monkeypatch.setattr("tending.accounts.views.public.render", broken)
+    monkeypatch.setattr("tending.safety.views.help.render", broken)
     return Client(raise_request_exception=False).get(reverse("help"))
 
 

@@ -14,7 +14,6 @@ from tending.accounts.views import (
 
 urlpatterns = [
     path("", public.home, name="home"),
-    path("help/", public.crisis_help, name="help"),
     # Signing in and out
     path("sign-in/", signin.sign_in, name="sign_in"),
     path("sign-in/code/", signin.sign_in_verify, name="sign_in_verify"),

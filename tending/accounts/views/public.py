@@ -1,4 +1,4 @@
-"""Pages anyone may see, and the front door that sends each person to their own home."""
+"""The front door that sends each person to their own home (Need help now? is in `safety`)."""
 
 from __future__ import annotations
 
@@ -24,8 +24,3 @@ def home(request: HttpRequest) -> HttpResponse:
     if role == "operator":
         return redirect("admin:index")
     return render(request, "accounts/no_role.html", status=403)
-
-
-def crisis_help(request: HttpRequest) -> HttpResponse:
-    """Need help now? Open to everyone, signed in or not, with no sign-in wall."""
-    return render(request, "accounts/help.html")

@@ -16,6 +16,7 @@ from tending.measures.forms import QuestionnaireForm
 from tending.measures.models import MeasureRequest, Response
 from tending.measures.services import presentation_for, submit_response
 from tending.safety.models import RiskAnswer
+from tending.safety.plan import shown_in_crisis
 
 
 def _profile(request: HttpRequest) -> ClientProfile:
@@ -95,5 +96,11 @@ def response_detail(request: HttpRequest, response_id: UUID) -> HttpResponse:
         "definition": definition,
         "risk_answer": answer,
         "show_summary": show_summary and answer is None,
+        # After a risk answer the client's own safety plan is shown with the crisis contacts.
+        "safety_plan_version": (
+            shown_in_crisis(request=request, client=response.client, page="crisis")
+            if answer
+            else None
+        ),
     }
     return render(request, "measures/response_detail.html", context)

@@ -28,7 +28,8 @@ from tending.privacy.services import erase_client
 from tending.revisions.models import ClientRevision
 from tending.revisions.services import caseload_number
 from tending.safety.episodes import close_episode
-from tending.safety.models import RiskAnswer, RiskEpisode
+from tending.safety.models import RiskAnswer, RiskEpisode, SafetyPlan
+from tending.safety.plan import mark_reviewed, save_version
 from tending.testing.measure_records import PHQ9_POSITIVE, answer_phq9, import_licensed_wording
 from tending.testing.personas import sign_in
 
@@ -78,6 +79,23 @@ def test_it_moves_when_a_client_answers_a_questionnaire_and_when_its_episode_is_
         note="Rang",
         answers_seen=2,
     )
+    assert watch.all_moved()
+
+
+def test_it_moves_when_a_clinician_marks_the_safety_plan_reviewed(world):
+    request = staff_request(world.client_a.user)
+    save_version(
+        request=request,
+        client=world.client_a,
+        author=world.client_a.user,
+        role="client",
+        based_on=0,
+        token=uuid.uuid4(),
+        texts={"warning_signs": "Not sleeping"},
+    )
+    watch = Watch(world.client_a)
+    plan = SafetyPlan.objects.get(client=world.client_a)
+    mark_reviewed(request=staff_request(world.clinician_a), plan=plan, version=1)
     assert watch.all_moved()
 
 
