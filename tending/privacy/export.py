@@ -16,7 +16,7 @@ from tending.formulation.models import CirclesCheckIn, Formulation
 from tending.journal.models import JournalEntry, shared_with_clinician
 from tending.measures.models import MeasureRequest, Response
 from tending.practices.models import PracticeLog
-from tending.safety.models import RiskEpisode, SafetyPlan
+from tending.safety.models import ContactDetails, RiskEpisode, SafetyPlan
 from tending.therapy_sessions.models import SessionHomework, SessionPractice, TherapySession
 from tending.understanding.models import ModuleProgress
 
@@ -197,6 +197,18 @@ def _safety_plan(client: ClientProfile) -> dict[str, Any] | None:
     return {
         **_pick(plan, "public_id", "version", "reviewed_at", "reviewed_version", "created_at"),
         "versions": versions,
+    }
+
+
+def _contact_details(client: ClientProfile) -> dict[str, Any] | None:
+    details = ContactDetails.objects.filter(client=client).select_related("updated_by").first()
+    if details is None:
+        return None
+    return {
+        **_pick(details, "public_id"),
+        **details.values(),
+        **_pick(details, "version", "updated_at"),
+        "updated_by_role": details.updated_by.role if details.updated_by else "",
     }
 
 
@@ -397,6 +409,7 @@ def build_export(client: ClientProfile, *, include_private: bool) -> dict[str, A
             for invite in client.invitations.all()
         ],
         "reminder_preference": _reminder_preference(client),
+        "contact_details": _contact_details(client),
         "practice_logs": _practice_logs(client, include_private),
         "assignments": _assignments(client),
         "measure_requests": requests,
