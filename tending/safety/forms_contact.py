@@ -58,7 +58,6 @@ class ContactDetailsForm(forms.Form):
         self.saved = saved
         if not for_client:
             self.fields["emergency_relationship"].label = "Who they are to the client"
-        self.fields["mobile"].help_text = phones.ABROAD
         self.fields["other_phone"].help_text = "A landline or work number, if you like"
         self.fields["preferred_times"].help_text = "For example, weekday evenings after 6"
         self.fields["emergency_relationship"].help_text = "For example, sister, partner, friend"
