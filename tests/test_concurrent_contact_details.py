@@ -11,12 +11,13 @@ from tests.test_concurrent_saves import Browser
 
 CLIENT_EMAIL = "kit@clients.riverside.example"
 SETUP = f"""
-from tending.accounts.models import ClientProfile, Organisation, User
+from tending.accounts.models import ClientProfile, Membership, Organisation, User
 organisation = Organisation.objects.get(name="Riverside Compassion Clinic")
-asha = User.objects.get(email="asha@riverside.example")
+lee = User.objects.create_user("lee@riverside.example", None, name="Lee Park")
+Membership.objects.create(user=lee, organisation=organisation, role="clinician")
 kit = User.objects.create_user({CLIENT_EMAIL!r}, {DEMO_PASSWORD!r}, name="Kit Moss")
 ClientProfile.objects.create(
-    organisation=organisation, primary_clinician=asha, user=kit, name="Kit Moss",
+    organisation=organisation, primary_clinician=lee, user=kit, name="Kit Moss",
     email={CLIENT_EMAIL!r},
 )
 """
