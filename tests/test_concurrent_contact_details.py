@@ -9,11 +9,11 @@ import uuid
 from tests.conftest import DEMO_PASSWORD
 from tests.test_concurrent_saves import Browser
 
-CLIENT_EMAIL = "kit@clients.riverside.example"
+CLIENT_EMAIL = "quinn.contact@clients.riverside.example"
 SETUP = f"""
 from tending.accounts.models import ClientProfile, Membership, Organisation, User
 organisation = Organisation.objects.get(name="Riverside Compassion Clinic")
-lee = User.objects.create_user("lee@riverside.example", None, name="Lee Park")
+lee = User.objects.create_user("lee.contact@riverside.example", None, name="Lee Park")
 Membership.objects.create(user=lee, organisation=organisation, role="clinician")
 kit = User.objects.create_user({CLIENT_EMAIL!r}, {DEMO_PASSWORD!r}, name="Kit Moss")
 ClientProfile.objects.create(

@@ -10,8 +10,8 @@ from tests.conftest import DEMO_PASSWORD, DEMO_TOTP_SECRET
 
 pytestmark = pytest.mark.browser
 
-EMAIL = "rowan@clients.riverside.example"
-CLINICIAN = "hana@riverside.example"
+EMAIL = "rowan.contact@clients.riverside.example"
+CLINICIAN = "hana.contact@riverside.example"
 # A clinician and client of their own (each staff sign-in code works once), so no other
 # journey meets this one.
 SETUP = f"""
