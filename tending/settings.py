@@ -14,6 +14,7 @@ from typing import Any
 
 import dj_database_url
 import django_stubs_ext
+import phonenumbers
 from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 
@@ -328,6 +329,12 @@ OTP_TOTP_THROTTLE_FACTOR = 1
 
 LANGUAGE_CODE = "en-gb"
 TIME_ZONE = env_str("TENDING_TIME_ZONE", "UTC")
+# Phone numbers typed without "+" and a country code are read as numbers of this region.
+PHONE_REGION = env_str("TENDING_PHONE_REGION", "GB").upper()
+if PHONE_REGION not in phonenumbers.SUPPORTED_REGIONS:
+    raise ImproperlyConfigured(
+        f"TENDING_PHONE_REGION must be a two-letter region code such as GB, not {PHONE_REGION!r}."
+    )
 USE_I18N = True
 USE_TZ = True
 

@@ -25,7 +25,13 @@ from tending.formulation.models import CirclesCheckIn, FormulationLink, Formulat
 from tending.journal.models import EntryPart, JournalEntry, Reply
 from tending.measures.models import MeasureRequest, Response
 from tending.practices.models import Practice, PracticeLog, PracticeRecording
-from tending.safety.models import RiskAnswer, RiskEpisode, SafetyPlan, SafetyPlanVersion
+from tending.safety.models import (
+    ContactDetails,
+    RiskAnswer,
+    RiskEpisode,
+    SafetyPlan,
+    SafetyPlanVersion,
+)
 from tending.testing.formulation_records import formulation_records
 from tending.testing.journal_records import journal_records
 from tending.testing.measure_records import measure_records
@@ -89,6 +95,7 @@ VISIBLE = {
         "formulation_a",
         "circles_a",
         "safety_plan_a",
+        "contact_a",
     },
     "client_b": {"client_b", "org_a", "practice_a"},
     # A clinician reads a client's practice note only when the client shared it.
@@ -113,6 +120,8 @@ VISIBLE = {
         "formulation_a",
         "circles_a",
         "safety_plan_a",
+        # Contact details: the client's and their primary clinician's, never an admin's.
+        "contact_a",
     },
     "clinician_a2": {
         "clinician_a2",
@@ -284,6 +293,8 @@ RULES: dict[str, Rule] = {
     "client_csv": Rule(target="client", owner=_clinician_of),
     "client_layers": Rule(target="client", owner=_clinician_of),
     "client_risk_history": Rule(target="client", owner=_clinician_of),
+    "my_contact_details": Rule(allowed=frozenset({"client_a", "client_b"})),
+    "client_contact_details": Rule(target="client", owner=_clinician_of),
     "data_dictionary": Rule(allowed=CLINICIANS),
     "my_formulation": Rule(allowed=frozenset({"client_a", "client_b"})),
     "my_formulation_edit": Rule(allowed=frozenset({"client_a", "client_b"})),
@@ -409,6 +420,7 @@ def _snapshot() -> tuple[object, ...]:
         list(MeasureRequest.objects.values_list("pk", "completed_at").order_by("pk")),
         list(RiskEpisode.objects.values_list("pk", "closed_at", "actions").order_by("pk")),
         list(RiskAnswer.objects.values_list("pk").order_by("pk")),
+        list(ContactDetails.objects.values_list("pk", "version", "token").order_by("pk")),
         list(Assignment.objects.values_list("pk", "version", "status").order_by("pk")),
         list(FormulationVersion.objects.values_list("pk", "number").order_by("pk")),
         list(SafetyPlan.objects.values_list("pk", "version", "reviewed_at").order_by("pk")),
@@ -467,6 +479,12 @@ def extras(world, settings, tmp_path) -> dict[str, object]:
             world.client_a, builtin, note="Note CANARY-log_shared", note_shared=True
         ),
         "recording_a": make_recording(world.clinician_a, builtin),
+        "contact_a": ContactDetails.objects.create(
+            client=world.client_a,
+            mobile="+447400123456",
+            emergency_name="Ciara CANARY-contact_a",
+            emergency_phone="+442079460018",
+        ),
         **measure_records(world),
         **session_records(world),
         **journal_records(world),

@@ -84,6 +84,16 @@ def test_a_bad_value_is_named_in_one_line(tmp_path):
     )
 
 
+def test_an_unknown_phone_region_is_named_in_one_line(tmp_path):
+    result = tending("check", env={"TENDING_PHONE_REGION": "UK"}, tmp_path=tmp_path)
+    assert result.returncode == 2
+    assert result.stderr.strip() == (
+        "tending: configuration error: TENDING_PHONE_REGION must be a two-letter region code "
+        "such as GB, not 'UK'."
+    )
+    assert tending("check", env={"TENDING_PHONE_REGION": "ie"}, tmp_path=tmp_path).returncode == 0
+
+
 def test_development_makes_and_keeps_its_own_secret_key(tmp_path):
     first = tending(
         "shell",

@@ -58,6 +58,7 @@ WRITING_PAGES: dict[str, tuple[Callable[[World], str], str]] = {
     "three circles check-in": (lambda w: reverse("my_circles_new"), ALWAYS_SEEN),
     "formulation": (lambda w: reverse("my_formulation_edit"), ALWAYS_SEEN),
     "safety plan": (lambda w: reverse("my_safety_plan_edit"), ALWAYS_SEEN),
+    "contact details": (lambda w: reverse("my_contact_details"), ALWAYS_SEEN),
 }
 
 

@@ -183,22 +183,6 @@ def _risk_episodes(client: ClientProfile) -> list[dict[str, Any]]:
     return episodes
 
 
-def _contact_details(client: ClientProfile) -> dict[str, Any] | None:
-    details = ContactDetails.objects.filter(client=client).first()
-    if details is None:
-        return None
-    return _pick(
-        details,
-        "mobile",
-        "other_phone",
-        "preferred_times",
-        "emergency_name",
-        "emergency_relationship",
-        "emergency_phone",
-        "updated_at",
-    )
-
-
 def _safety_plan(client: ClientProfile) -> dict[str, Any] | None:
     plan = SafetyPlan.objects.filter(client=client).first()
     if plan is None:
@@ -213,6 +197,18 @@ def _safety_plan(client: ClientProfile) -> dict[str, Any] | None:
     return {
         **_pick(plan, "public_id", "version", "reviewed_at", "reviewed_version", "created_at"),
         "versions": versions,
+    }
+
+
+def _contact_details(client: ClientProfile) -> dict[str, Any] | None:
+    details = ContactDetails.objects.filter(client=client).select_related("updated_by").first()
+    if details is None:
+        return None
+    return {
+        **_pick(details, "public_id"),
+        **details.values(),
+        **_pick(details, "version", "updated_at"),
+        "updated_by_role": details.updated_by.role if details.updated_by else "",
     }
 
 
@@ -413,11 +409,11 @@ def build_export(client: ClientProfile, *, include_private: bool) -> dict[str, A
             for invite in client.invitations.all()
         ],
         "reminder_preference": _reminder_preference(client),
+        "contact_details": _contact_details(client),
         "practice_logs": _practice_logs(client, include_private),
         "assignments": _assignments(client),
         "measure_requests": requests,
         "responses": responses,
-        "contact_details": _contact_details(client),
         "risk_episodes": _risk_episodes(client),
         "safety_plan": _safety_plan(client),
         "formulation": _formulation(client),

@@ -31,23 +31,38 @@ class Author(models.TextChoices):
     CLINICIAN = "clinician", "Clinician"
 
 
+CONTACT_FIELDS = (
+    "mobile",
+    "other_phone",
+    "preferred_times",
+    "emergency_name",
+    "emergency_relationship",
+    "emergency_phone",
+)
+PHONE_FIELDS = ("mobile", "other_phone", "emergency_phone")
+
+
 class ContactDetails(models.Model):
     """How to reach a client, and whom they chose to name for an emergency. One per client.
 
-    Every value is encrypted at rest. `version` counts saves, so an edit started before
-    someone else's save is refused instead of overwriting it.
+    Every value is encrypted at rest. Phone numbers are stored as `phones.parse` returns
+    them (E.164). `version` counts saves, so an edit started before someone else's save is
+    refused instead of overwriting it; `token` is the one the last save's form page made, so
+    the same form sent twice saves once.
     """
 
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     client = models.OneToOneField(
         ClientProfile, on_delete=models.CASCADE, related_name="contact_details"
     )
-    mobile = EncryptedTextField(blank=True)  # E.164, as `phonenumbers` formats it
+    mobile = EncryptedTextField(blank=True)
     other_phone = EncryptedTextField(blank=True)
     preferred_times = EncryptedTextField(blank=True)
     emergency_name = EncryptedTextField(blank=True)
     emergency_relationship = EncryptedTextField(blank=True)
     emergency_phone = EncryptedTextField(blank=True)
     version = models.PositiveIntegerField(default=0)
+    token = models.UUIDField(null=True, blank=True)
     updated_at = models.DateTimeField(auto_now=True)
     updated_by = models.ForeignKey(
         User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
@@ -61,17 +76,11 @@ class ContactDetails(models.Model):
 
     @property
     def is_empty(self) -> bool:
-        return not any(
-            getattr(self, name)
-            for name in (
-                "mobile",
-                "other_phone",
-                "preferred_times",
-                "emergency_name",
-                "emergency_relationship",
-                "emergency_phone",
-            )
-        )
+        return not any(getattr(self, name) for name in CONTACT_FIELDS)
+
+    def values(self) -> dict[str, str]:
+        """Return every value by field name, decrypted."""
+        return {name: getattr(self, name) for name in CONTACT_FIELDS}
 
 
 class SafetyPlan(models.Model):

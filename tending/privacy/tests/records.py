@@ -96,7 +96,9 @@ def build_full_client(world: World, key: str = "erase") -> ClientProfile:
     ContactDetails.objects.create(
         client=client,
         mobile="+447700900123",
+        preferred_times=f"Evenings {text}",
         emergency_name=f"Sam {text}",
+        emergency_relationship=f"Friend {text}",
         emergency_phone="+447700900456",
         updated_by=user,
     )

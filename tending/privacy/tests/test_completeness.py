@@ -76,10 +76,6 @@ def _signed(session: Any) -> bool:
 
 # How to find a row without a public id in the export; a draft session is not yet a record.
 FOUND_BY: dict[str, Callable[[Data, Any], bool]] = {
-    "safety.ContactDetails": lambda data, details: (
-        data["contact_details"]["mobile"] == details.mobile
-        and data["contact_details"]["emergency_name"] == details.emergency_name
-    ),
     "journal.EntryPart": lambda data, part: any(
         p["key"] == part.key and p["text"] == part.text for p in _entry(data, part.entry)["parts"]
     ),

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from django.template import Context, Template
 
-from tending.safety.templatetags.safety_plan import with_phone_links
+from tending.safety.templatetags.safety_phones import phone_links
 
 
 @pytest.mark.parametrize(
@@ -18,20 +18,20 @@ from tending.safety.templatetags.safety_plan import with_phone_links
     ],
 )
 def test_it_links_full_free_and_emergency_numbers(text, linked):
-    assert linked in with_phone_links(text)
+    assert linked in phone_links(text)
 
 
 @pytest.mark.parametrize(
     "text", ["walk for 100 metres", "NHS 111, option 2", "weekdays 9 to 5", "since 2024"]
 )
 def test_it_leaves_other_numbers_as_words(text):
-    assert with_phone_links(text) == text
+    assert phone_links(text) == text
 
 
 def test_it_escapes_everything_around_the_numbers():
     text = '<script>alert("x")</script> Mum & Dad 020 7946 0018 <b>'
 
-    html = with_phone_links(text)
+    html = phone_links(text)
 
     assert html == (
         "&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt; Mum &amp; Dad "
@@ -40,7 +40,7 @@ def test_it_escapes_everything_around_the_numbers():
 
 
 def test_it_escapes_a_number_written_with_markup_around_it_and_keeps_line_breaks():
-    template = Template("{% load safety_plan %}{{ text|with_phone_links|linebreaksbr }}")
+    template = Template("{% load safety_phones %}{{ text|phone_links|linebreaksbr }}")
 
     html = template.render(Context({"text": "Mum\n<i>020 7946 0018</i>"}))
 
@@ -50,6 +50,6 @@ def test_it_escapes_a_number_written_with_markup_around_it_and_keeps_line_breaks
 
 
 def test_it_uses_the_configured_region(settings):
-    settings.TENDING_PHONE_REGION = "US"
-    assert 'href="tel:988"' in with_phone_links("Call or text 988")
-    assert "href" not in with_phone_links("Samaritans 116 123")  # a UK number
+    settings.PHONE_REGION = "US"
+    assert 'href="tel:988"' in phone_links("Call or text 988")
+    assert "href" not in phone_links("Samaritans 116 123")  # a UK number
