@@ -27,5 +27,5 @@ def safety_panel(client: ClientProfile) -> dict[str, Any]:
         "open_episode": RiskEpisode.objects.filter(client=client, closed_at=None).first(),
         "plan": plan if plan and plan.version else None,
         "plan_needs_review": needs_review(client),
-        "has_phone": bool(contact and (contact.mobile or contact.other_phone)),
+        "contact": contact,
     }

@@ -214,6 +214,23 @@ def test_marking_the_plan_reviewed_clears_the_not_reviewed_line(world, mine, the
     assert (plan.reviewed_by, plan.reviewed_version) == (world.clinician_a, 1)
 
 
+def test_the_clients_page_says_when_the_plan_needs_looking_at_again(world, mine, theirs):
+    client_page = reverse("client_detail", args=[world.client_a.public_id])
+    flag = "not reviewed since the last risk answer"
+    mine.post(reverse("my_safety_plan_edit"), _post(warning_signs="Not sleeping"))
+    assert flag not in theirs.get(client_page).content.decode()  # no risk answer yet
+
+    answer_phq9(world, PHQ9_POSITIVE)
+    assert flag in theirs.get(client_page).content.decode()
+
+    reviewed = reverse("client_safety_plan_reviewed", args=[world.client_a.public_id])
+    theirs.post(reviewed, {"version": "1"})
+    assert flag not in theirs.get(client_page).content.decode()
+
+    answer_phq9(world, PHQ9_POSITIVE)  # a later answer: the plan is due another look
+    assert flag in theirs.get(client_page).content.decode()
+
+
 def test_a_review_of_a_version_that_is_no_longer_the_latest_is_refused(world, mine, theirs):
     mine.post(reverse("my_safety_plan_edit"), _post(warning_signs="Not sleeping"))
     mine.post(reverse("my_safety_plan_edit"), _post(1, warning_signs="Not sleeping at all"))
