@@ -5,8 +5,9 @@ from typing import Any
 from django import forms
 
 from tending.assignments.models import Assignment
-from tending.formulation.parts import MAX_PART_LENGTH, PARTS, normalise
+from tending.formulation.parts import MAX_PART_LENGTH, PARTS
 from tending.formulation.three_circles import MAX_RATING
+from tending.web.text import WrittenText, normalise
 
 RATINGS = [("", "Choose"), *[(str(n), str(n)) for n in range(MAX_RATING + 1)]]
 
@@ -20,7 +21,7 @@ class FormulationForm(forms.Form):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         for part in PARTS:
-            self.fields[part.key] = forms.CharField(
+            self.fields[part.key] = WrittenText(
                 label=part.question,
                 help_text=part.help_text,
                 required=False,

@@ -114,9 +114,3 @@ MAX_PART_LENGTH = 4000
 
 def parts_in(column: int) -> tuple[Part, ...]:
     return tuple(part for part in PARTS if part.column == column)
-
-
-def normalise(text: str) -> str:
-    """Return text as it is compared and stored: one kind of line ending, no trailing space."""
-    lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
-    return "\n".join(line.rstrip() for line in lines).strip()

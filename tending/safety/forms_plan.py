@@ -6,8 +6,8 @@ from typing import Any
 
 from django import forms
 
-from tending.safety.plan import normalise
 from tending.safety.plan_parts import PART_MAX_LENGTH, PLAN_PARTS
+from tending.web.text import WrittenText, normalise
 
 TOO_LONG = (
     "This part has %(show_value)d characters, and a part can hold %(limit_value)d. Please "
@@ -22,7 +22,7 @@ class SafetyPlanForm(forms.Form):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         for part in PLAN_PARTS:
-            field = forms.CharField(
+            field = WrittenText(
                 label=part.title,
                 help_text=part.prompt,  # shown by the template with the hint
                 required=False,

@@ -22,6 +22,7 @@ from tending.audit.services import record
 from tending.revisions import services as revisions
 from tending.safety.models import SafetyPlan, SafetyPlanVersion
 from tending.safety.plan_parts import PLAN_PART_KEYS, PLAN_PARTS, PlanPart
+from tending.web.text import normalise
 
 
 @dataclass(frozen=True)
@@ -43,12 +44,6 @@ class PlanChanged(Exception):
 
 class NothingToReview(Exception):
     """The plan has no words yet."""
-
-
-def normalise(text: str) -> str:
-    """Return text as it is compared and stored: one kind of line ending, no trailing space."""
-    lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
-    return "\n".join(line.rstrip() for line in lines).strip()
 
 
 def latest_version(client: ClientProfile) -> SafetyPlanVersion | None:

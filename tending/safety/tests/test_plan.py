@@ -122,6 +122,19 @@ def test_an_over_long_part_gets_a_clear_message_and_keeps_every_word(world, mine
     assert _versions(world) == []
 
 
+def test_a_line_break_counts_as_one_character_as_the_person_sees_it(world, mine):
+    # Browsers send each line break as two characters; 2,000 typed characters still fit.
+    shown = "\n".join(["Walk round the park"] * 100) + "."  # 2,000 characters on screen
+    assert len(shown) == PART_MAX_LENGTH
+    typed = shown.replace("\n", "\r\n")  # as the browser sends it: 2,099
+
+    response = mine.post(reverse("my_safety_plan_edit"), _post(on_my_own=typed))
+
+    assert response.status_code == 302
+    saved = SafetyPlanVersion.objects.get(plan__client=world.client_a)
+    assert saved.on_my_own == shown
+
+
 def test_a_double_submit_makes_one_version(world, mine):
     data = _post(warning_signs="Cancelling on friends")
 
@@ -175,6 +188,20 @@ def test_the_help_page_shows_a_client_their_own_plan_and_nobody_else_anything(wo
         "not written a safety plan yet"
         in sign_in(Client(), world.client_b.user).get(reverse("help")).content.decode()
     )
+
+
+def test_the_help_page_puts_the_emergency_number_first_and_makes_it_a_link(world, mine):
+    organisation = world.client_a.organisation
+    organisation.crisis_message = "If your life is at risk right now, call 999."
+    organisation.save()
+    mine.post(reverse("my_safety_plan_edit"), _post(people_to_ask=WORDS))
+
+    page = mine.get(reverse("help")).content.decode()
+    content = page[page.index("<main") :]
+
+    assert '<a href="tel:999" class="tel">999</a>' in content
+    # In danger, the number to call comes before the plan's steps.
+    assert content.index('href="tel:999"') < content.index("Your safety plan")
 
 
 def test_every_client_page_opens_the_plan_from_need_help_now(world, mine):
