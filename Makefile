@@ -28,7 +28,8 @@ demo: $(VENV)/.installed-app
 	$(TENDING) migrate --noinput
 	$(TENDING) demo-data
 	@echo "Tending is running at http://$(HOST):$(PORT)/  (Ctrl+C stops it)"
-	$(BIN)/gunicorn tending.wsgi --bind $(HOST):$(PORT) --workers 2 --threads 4 \
+	TENDING_SITE_URL="$${TENDING_SITE_URL:-http://$(HOST):$(PORT)}" \
+		$(BIN)/gunicorn tending.wsgi --bind $(HOST):$(PORT) --workers 2 --threads 4 \
 		--access-logfile - --log-level warning
 
 # axe-core for the accessibility checks, from npm into node_modules/ (ignored by git).

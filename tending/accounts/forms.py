@@ -130,7 +130,7 @@ class CoverChoiceField(forms.ModelMultipleChoiceField[User]):
 
 class OrganisationForm(forms.ModelForm[Organisation]):
     escalation_hours = forms.IntegerField(
-        label="If a risk alert is not acknowledged within this many hours",
+        label="If nobody records what they did about risk answers within this many hours",
         min_value=ESCALATION_HOURS_MIN,
         max_value=ESCALATION_HOURS_MAX,
         required=False,  # left out of a post, the current setting stays (see the clean method)

@@ -23,8 +23,8 @@ class CloseEpisodeForm(forms.Form):
         max_length=NOTE_MAX_LENGTH,
         required=False,
         widget=forms.Textarea(attrs={"rows": 4}),
-        help_text="What you found and what happens next. Kept encrypted; only you and the "
-        "client's clinician can read it.",
+        help_text="What you found and what happens next. Kept encrypted, for the clinicians "
+        "looking after this client.",
         error_messages={
             "max_length": "Keep the note to %(limit_value)d characters (it has %(show_value)d)."
         },

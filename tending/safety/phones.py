@@ -65,7 +65,8 @@ def parse(text: str) -> str:
     # far more likely a slip, so only an extension may be written in words.
     if any(character.isalpha() for character in EXTENSION.sub("", text)):
         raise InvalidPhone(
-            "A phone number has only digits, and + before a country code. Check what you typed."
+            "Use digits only (spaces, dashes and brackets are fine), with + before a country "
+            "code. Check what you typed."
         )
     try:
         number = phonenumbers.parse(text, region())

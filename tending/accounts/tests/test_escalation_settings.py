@@ -10,7 +10,7 @@ from tending.accounts.models import Membership
 from tending.audit.models import AuditEvent
 from tending.testing.personas import make_staff, sign_in
 
-NOT_ESCALATED = "Risk alerts nobody acknowledges are not escalated."
+NOT_ESCALATED = "Risk answers nobody responds to are not escalated."
 
 
 def settings_form(world, *, hours="24", cover=()):

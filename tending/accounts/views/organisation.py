@@ -83,7 +83,7 @@ def organisation_settings(request: HttpRequest) -> HttpResponse:
 def _save_cover(
     request: HttpRequest, organisation: Organisation, people: list[User], *, hours_changed: bool
 ) -> None:
-    """Name who is told about risk alerts left unacknowledged, and audit any change."""
+    """Name who is told about risk episodes left waiting, and audit any change."""
     before = set(organisation.cover_clinicians.values_list("pk", flat=True))
     organisation.cover_clinicians.set(people)
     if hours_changed or before != {person.pk for person in people}:

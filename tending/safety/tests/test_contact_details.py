@@ -102,7 +102,7 @@ def test_an_invalid_number_gets_a_clear_message_and_keeps_everything_typed(world
 
     assert response.status_code == 400
     page = response.content.decode()
-    assert "A phone number has only digits, and + before a country code." in page
+    assert "Use digits only (spaces, dashes and brackets are fine), with + before a" in page
     assert "This number looks too short." in page
     assert "Please check the answers marked below." in page
     kept = form_of(page)

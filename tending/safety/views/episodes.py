@@ -51,7 +51,7 @@ def risk_episode_detail(request: HttpRequest, episode_id: UUID) -> HttpResponse:
             form.is_valid()
             form.add_error(
                 None,
-                "A new answer arrived while this page was open. It is shown below: read it, "
+                "A new answer arrived while this page was open. It is shown above: read it, "
                 "then save again.",
             )
         else:
