@@ -291,6 +291,21 @@ def test_the_pdf_is_one_page_with_the_plans_words(world, mine, theirs):
     assert downloads.count() == 2
 
 
+def test_an_older_version_downloads_as_itself(world, mine):
+    mine.post(reverse("my_safety_plan_edit"), _post(warning_signs="Lying awake"))
+    mine.post(reverse("my_safety_plan_edit"), _post(1, warning_signs="Cancelling on friends"))
+
+    page = mine.get(reverse("my_safety_plan"), {"version": "1"}).content.decode()
+    link = f"{reverse('my_safety_plan_pdf')}?version=1"
+    assert f'href="{link}"' in page
+    response = mine.get(link)
+    text = "".join(p.extract_text() for p in PdfReader(io.BytesIO(response.content)).pages)
+
+    assert "Lying awake" in text
+    assert "Cancelling on friends" not in text
+    assert 'filename="safety-plan-v1.pdf"' in response["Content-Disposition"]
+
+
 def test_only_the_client_and_their_primary_clinician_reach_the_plan(world, mine):
     mine.post(reverse("my_safety_plan_edit"), _post(warning_signs=WORDS))
     client_id = world.client_a.public_id

@@ -249,7 +249,7 @@ def _pdf(request: HttpRequest, place: Place) -> HttpResponse:
     from weasyprint import CSS, HTML  # imported here: it is slow to load and only PDFs need it
 
     plan = _plan(place)
-    version = _version(plan, None)
+    version = _version(plan, request.GET.get("version"))
     if version is None:
         messages.info(request, "There is nothing to download yet: the plan has no words.")
         return redirect(place.urls["safety_plan"])
