@@ -45,7 +45,8 @@ def test_clients_see_the_crisis_contacts_on_every_page(world, http):
         assert "Need help now?" in page
         assert 'href="tel:116123"' in page
         assert 'href="sms:85258"' in page
-        assert "If you are in danger, call 999." in page
+        # The emergency number in the organisation's message is a tap-to-call link too.
+        assert 'If you are in danger, call <a href="tel:999" class="tel">999</a>.' in page
     assert AuditEvent.objects.filter(action="organisation.updated").count() == 1
 
 
