@@ -16,6 +16,7 @@ from datetime import datetime, timedelta
 from typing import Any
 from uuid import UUID
 
+from django.core.exceptions import PermissionDenied
 from django.core.mail import send_mail
 from django.db import transaction
 from django.db.models import Q
@@ -23,7 +24,8 @@ from django.http import HttpRequest
 from django.template.loader import render_to_string
 from django.utils import timezone
 
-from tending.accounts.models import ESCALATION_HOURS_MIN, ClientProfile, User
+from tending.accounts.access import signed_in_user
+from tending.accounts.models import ESCALATION_HOURS_MIN, ClientProfile
 from tending.accounts.services import absolute_url
 from tending.audit.services import record
 from tending.revisions import services as revisions
@@ -256,8 +258,9 @@ def close_episode(
     locked.actions = [action for action in actions if action in known]
     locked.note = note
     locked.closed_at = timezone.now()
-    user = request.user
-    assert isinstance(user, User)  # noqa: S101 - views call this for a signed-in clinician
+    user = signed_in_user(request)
+    if user is None:
+        raise PermissionDenied("Only a signed-in clinician closes a risk episode.")
     locked.closed_by = user
     locked.save(update_fields=["actions", "note", "closed_at", "closed_by"])
     record(

@@ -7,11 +7,17 @@ import uuid
 from uuid import UUID
 
 from django.contrib import messages
+from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
-from tending.accounts.access import client_required, clinician_required, get_client_for_user
-from tending.accounts.models import ClientProfile, User
+from tending.accounts.access import (
+    client_required,
+    clinician_required,
+    get_client_for_user,
+    signed_in_user,
+)
+from tending.accounts.models import ClientProfile
 from tending.audit.services import record
 from tending.safety.contact import StaleEdit, save_contact_details
 from tending.safety.forms_contact import ContactDetailsForm
@@ -36,8 +42,9 @@ def _page(request: HttpRequest, client: ClientProfile, *, for_client: bool) -> H
     form = ContactDetailsForm(request.POST, saved=saved, for_client=for_client)
     if not form.is_valid():
         return _render(request, client, details, form, for_client=for_client, status=400)
-    editor = request.user
-    assert isinstance(editor, User)  # noqa: S101 - both doors admit signed-in people only
+    editor = signed_in_user(request)
+    if editor is None:  # both doors admit signed-in people only
+        raise PermissionDenied
     try:
         result = save_contact_details(
             request=request,
