@@ -12,6 +12,7 @@ from uuid import UUID
 from django.db import IntegrityError, transaction
 from django.http import HttpRequest
 
+from tending.accounts.client_rows import locked_client_row
 from tending.accounts.models import ClientProfile, User
 from tending.assignments.models import Assignment
 from tending.audit.services import record
@@ -41,18 +42,6 @@ class VersionConflict(Exception):
         self.base = base
 
 
-def _locked_formulation(client: ClientProfile) -> Formulation:
-    """Return the client's formulation, made if missing, locked until the transaction ends."""
-    formulation = Formulation.objects.select_for_update().filter(client=client).first()
-    if formulation is not None:
-        return formulation
-    try:
-        with transaction.atomic():
-            return Formulation.objects.create(client=client)
-    except IntegrityError:  # made by someone else a moment ago
-        return Formulation.objects.select_for_update().get(client=client)
-
-
 @transaction.atomic
 def save_formulation(
     *,
@@ -70,7 +59,7 @@ def save_formulation(
     version than the latest raises VersionConflict and stores nothing, so nobody's words are
     overwritten. Text identical to the latest version makes no new version.
     """
-    formulation = _locked_formulation(client)
+    formulation = locked_client_row(Formulation, client)
     replayed = formulation.versions.filter(token=token).first()
     if replayed is not None:
         return Saved(replayed, "replayed")
@@ -117,7 +106,7 @@ def add_link(
         raise ValueError("Only this client's practice homework can be linked.")
     if part not in PART_KEYS:
         raise ValueError(f"Unknown part {part!r}.")
-    formulation = _locked_formulation(client)
+    formulation = locked_client_row(Formulation, client)
     link, created = FormulationLink.objects.get_or_create(
         formulation=formulation,
         part=part,

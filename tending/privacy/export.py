@@ -3,6 +3,7 @@ docs/data-subject-export.md). Reads only; `services.export_client` audits and pa
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
 from django.db.models import Model, Q
@@ -183,17 +184,22 @@ def _risk_episodes(client: ClientProfile) -> list[dict[str, Any]]:
     return episodes
 
 
-def _safety_plan(client: ClientProfile) -> dict[str, Any] | None:
-    plan = SafetyPlan.objects.filter(client=client).first()
-    if plan is None:
-        return None
-    versions = [
+def _versions(versions: Iterable[Any]) -> list[dict[str, Any]]:
+    """Every saved version of a document written together (formulation, safety plan)."""
+    return [
         {
             **_pick(version, "public_id", "number", "author_role", "created_at"),
             "parts": version.texts(),
         }
-        for version in plan.versions.all()
+        for version in versions
     ]
+
+
+def _safety_plan(client: ClientProfile) -> dict[str, Any] | None:
+    plan = SafetyPlan.objects.filter(client=client).first()
+    if plan is None:
+        return None
+    versions = _versions(plan.versions.all())
     return {
         **_pick(plan, "public_id", "version", "reviewed_at", "reviewed_version", "created_at"),
         "versions": versions,
@@ -216,13 +222,7 @@ def _formulation(client: ClientProfile) -> dict[str, Any] | None:
     formulation = Formulation.objects.filter(client=client).first()
     if formulation is None:
         return None
-    versions = [
-        {
-            **_pick(version, "public_id", "number", "author_role", "created_at"),
-            "parts": version.texts(),
-        }
-        for version in formulation.versions.all()
-    ]
+    versions = _versions(formulation.versions.all())
     links = [
         {
             **_pick(link, "public_id", "part", "created_at"),

@@ -7,9 +7,10 @@ from dataclasses import dataclass
 from typing import Literal
 from uuid import UUID
 
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.http import HttpRequest
 
+from tending.accounts.client_rows import locked_client_row
 from tending.accounts.models import ClientProfile, User
 from tending.audit.services import record
 from tending.safety.models import CONTACT_FIELDS, ContactDetails
@@ -29,19 +30,6 @@ class StaleEdit(Exception):
         self.latest = latest
 
 
-def _locked(client: ClientProfile) -> ContactDetails:
-    """Return the client's contact details, made empty if missing, locked until the
-    transaction ends."""
-    details = ContactDetails.objects.select_for_update().filter(client=client).first()
-    if details is not None:
-        return details
-    try:
-        with transaction.atomic():
-            return ContactDetails.objects.create(client=client)
-    except IntegrityError:  # made by someone else a moment ago
-        return ContactDetails.objects.select_for_update().get(client=client)
-
-
 @transaction.atomic
 def save_contact_details(
     *,
@@ -58,7 +46,7 @@ def save_contact_details(
     an older version than the stored one raises StaleEdit and stores nothing, so nobody's
     change is overwritten unseen. Values equal to the stored ones save nothing.
     """
-    details = _locked(client)
+    details = locked_client_row(ContactDetails, client)
     if details.token == token:
         return Saved(details, "replayed")
     if based_on != details.version:

@@ -12,11 +12,12 @@ from dataclasses import dataclass
 from typing import Literal
 from uuid import UUID
 
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.http import HttpRequest
 from django.utils import timezone
 
 from tending.accounts.access import signed_in_user
+from tending.accounts.client_rows import locked_client_row
 from tending.accounts.models import ClientProfile, Organisation, User
 from tending.audit.services import record
 from tending.revisions import services as revisions
@@ -103,18 +104,6 @@ def shown_in_crisis(
     return version
 
 
-def _locked_plan(client: ClientProfile) -> SafetyPlan:
-    """Return the client's plan, made if missing, locked until the transaction ends."""
-    plan = SafetyPlan.objects.select_for_update().filter(client=client).first()
-    if plan is not None:
-        return plan
-    try:
-        with transaction.atomic():
-            return SafetyPlan.objects.create(client=client)
-    except IntegrityError:  # made by someone else a moment ago
-        return SafetyPlan.objects.select_for_update().get(client=client)
-
-
 @transaction.atomic
 def save_version(
     *,
@@ -132,7 +121,7 @@ def save_version(
     version than the latest raises PlanChanged and stores nothing. Words identical to the
     latest version make no new version.
     """
-    plan = _locked_plan(client)
+    plan = locked_client_row(SafetyPlan, client)
     replayed = plan.versions.filter(token=token).first()
     if replayed is not None:
         return Saved(replayed, "replayed")
