@@ -36,10 +36,6 @@ class BannerAlert:
     def get_absolute_url(self) -> str:
         return path_for("risk_episode_detail", self.public_id)  # on every staff page
 
-    @property
-    def priority_label(self) -> str:
-        return "high" if self.priority == "high" else "standard"
-
 
 _OPEN_ALERTS: Precompiled[Any] = Precompiled(
     lambda organisation, clinician: (

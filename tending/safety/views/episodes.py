@@ -14,7 +14,8 @@ from tending.audit.services import record
 from tending.safety.access import episode_for
 from tending.safety.episodes import NewAnswerArrived, close_episode
 from tending.safety.forms_episodes import CloseEpisodeForm
-from tending.safety.models import ContactDetails, RiskAnswer, RiskEpisode, SafetyPlan
+from tending.safety.models import ContactDetails, RiskAnswer, RiskEpisode
+from tending.safety.plan import latest_version
 from tending.safety.review import needs_review
 
 
@@ -63,7 +64,6 @@ def risk_episode_detail(request: HttpRequest, episode_id: UUID) -> HttpResponse:
     # A cover clinician sees how to reach the client and their plan only while the episode is
     # open: then it is theirs to handle (see tending/safety/access.py).
     sees_safety_details = not as_cover or episode.is_open
-    plan = SafetyPlan.objects.filter(client=client).first() if sees_safety_details else None
     context = {
         "episode": episode,
         "client": client,
@@ -74,8 +74,7 @@ def risk_episode_detail(request: HttpRequest, episode_id: UUID) -> HttpResponse:
         "contact_details": (
             ContactDetails.objects.filter(client=client).first() if sees_safety_details else None
         ),
-        "plan": plan,
-        "plan_version": plan.versions.first() if plan and plan.version else None,
+        "plan_version": latest_version(client) if sees_safety_details else None,
         "plan_needs_review": sees_safety_details and needs_review(client),
         "earlier": (
             []
